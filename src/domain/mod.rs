@@ -1,0 +1,14 @@
+//! Domain types. A value of one of these types is valid by construction:
+//! parsing is the only way in, so the layers above never re-check.
+
+mod asset;
+mod capital;
+mod coords;
+mod error;
+mod vocabulary;
+
+pub use asset::{Asset, AssetDraft, Placement, Status, Visibility};
+pub use capital::Capital;
+pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
+pub use error::FieldError;
+pub use vocabulary::Vocabulary;

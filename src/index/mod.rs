@@ -1,0 +1,237 @@
+//! The in-memory R-tree over every live asset. It holds compact entries
+//! only (no names or text), answers the spatial part of every query, and is
+//! kept current from writes and the store's change log.
+
+mod entry;
+mod filter;
+
+pub use entry::{CategoryId, Entry};
+pub use filter::Filter;
+
+use crate::domain::{haversine_m, BBox, Capital, LonLat, Placement, Status, Visibility};
+use rstar::{RTree, AABB};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// What the index needs to know of one asset: the store can produce these
+/// without decoding geometries, so a start-up loads quickly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexRecord {
+    pub id: Uuid,
+    pub version: i64,
+    pub capital: Capital,
+    pub category: String,
+    pub status: Status,
+    pub visibility: Visibility,
+    pub placement: Placement,
+}
+
+/// One answer: an asset and, where the query has a centre, its distance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub id: Uuid,
+    pub distance_m: f64,
+}
+
+#[derive(Default)]
+pub struct AssetIndex {
+    tree: RTree<Entry>,
+    by_id: HashMap<Uuid, Entry>,
+    categories: Vec<String>,
+    category_ids: HashMap<String, CategoryId>,
+    /// The version at which each asset was archived: a change-log reader
+    /// that fetched an older state just before the archive must not bring
+    /// the asset back.
+    archived: HashMap<Uuid, i64>,
+    last_seq: i64,
+}
+
+impl AssetIndex {
+    /// Builds the tree in one bulk load, which packs it far better (and
+    /// faster) than inserting one by one.
+    pub fn bulk_load(records: impl IntoIterator<Item = IndexRecord>, last_seq: i64) -> Self {
+        let mut index = AssetIndex::default();
+        let mut entries = Vec::new();
+        for r in records {
+            if r.status == Status::Archived {
+                continue;
+            }
+            let e = index.entry_for(&r);
+            index.by_id.insert(e.id, e.clone());
+            entries.push(e);
+        }
+        index.tree = RTree::bulk_load(entries);
+        index.last_seq = last_seq;
+        index
+    }
+
+    fn entry_for(&mut self, r: &IndexRecord) -> Entry {
+        let category = self.intern(&r.category);
+        Entry::new(r, category)
+    }
+
+    fn intern(&mut self, category: &str) -> CategoryId {
+        if let Some(id) = self.category_ids.get(category) {
+            return *id;
+        }
+        let id = CategoryId(self.categories.len() as u32);
+        self.categories.push(category.to_string());
+        self.category_ids.insert(category.to_string(), id);
+        id
+    }
+
+    pub fn category_id(&self, category: &str) -> Option<CategoryId> {
+        self.category_ids.get(category).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn last_seq(&self) -> i64 {
+        self.last_seq
+    }
+
+    pub fn version_of(&self, id: Uuid) -> Option<i64> {
+        self.by_id.get(&id).map(|e| e.version)
+    }
+
+    /// Applies the current state of an asset. Older versions than the one
+    /// held are ignored, so a server may see its own write twice (once as it
+    /// makes it, once from the change log) and replicas converge whatever
+    /// order they hear of changes in.
+    pub fn apply(&mut self, r: &IndexRecord) -> bool {
+        if let Some(old) = self.by_id.get(&r.id) {
+            if old.version >= r.version {
+                return false;
+            }
+            let old = old.clone();
+            self.tree.remove(&old);
+            self.by_id.remove(&r.id);
+        } else if self.archived.get(&r.id).is_some_and(|v| *v >= r.version) {
+            return false;
+        }
+        if r.status == Status::Archived {
+            self.archived.insert(r.id, r.version);
+            return true;
+        }
+        let e = self.entry_for(r);
+        self.tree.insert(e.clone());
+        self.by_id.insert(r.id, e);
+        true
+    }
+
+    /// Records the sequence number up to which the change log was read.
+    pub fn advance_to(&mut self, seq: i64) {
+        self.last_seq = self.last_seq.max(seq);
+    }
+
+
+    /// Assets whose bounds meet the box, nearest the box's centre first.
+    pub fn in_bbox(&self, bbox: &BBox, filter: &Filter) -> Vec<Hit> {
+        let center = bbox.center();
+        let mut hits: Vec<Hit> = bbox
+            .rects()
+            .into_iter()
+            .flat_map(|(lo, hi)| {
+                self.tree
+                    .locate_in_envelope_intersecting(&AABB::from_corners(lo, hi))
+            })
+            .filter(|e| filter.accepts(e))
+            .map(|e| Hit {
+                id: e.id,
+                distance_m: haversine_m(center, e.point),
+            })
+            .collect();
+        // A box split at the antimeridian can meet an entry twice.
+        if bbox.rects().len() > 1 {
+            hits.sort_by_key(|h| h.id);
+            hits.dedup_by_key(|h| h.id);
+        }
+        sort_by_distance(&mut hits);
+        hits
+    }
+
+    /// Assets whose point lies within `radius_m` metres of `center`,
+    /// nearest first.
+    pub fn within_radius(&self, center: LonLat, radius_m: f64, filter: &Filter) -> Vec<Hit> {
+        let c = center.xy();
+        let bbox = BBox::around(center, radius_m);
+        let mut hits: Vec<Hit> = bbox
+            .rects()
+            .into_iter()
+            .flat_map(|(lo, hi)| {
+                self.tree
+                    .locate_in_envelope_intersecting(&AABB::from_corners(lo, hi))
+            })
+            .filter(|e| filter.accepts(e))
+            .map(|e| Hit {
+                id: e.id,
+                distance_m: haversine_m(c, e.point),
+            })
+            .filter(|h| h.distance_m <= radius_m)
+            .collect();
+        hits.sort_by_key(|h| h.id);
+        hits.dedup_by_key(|h| h.id);
+        sort_by_distance(&mut hits);
+        hits
+    }
+
+    /// The `k` assets nearest `center` in metres on the sphere.
+    ///
+    /// The tree measures in degrees, where a degree of longitude shrinks
+    /// towards the poles, so its own nearest-neighbour order is not the true
+    /// one. It still finds `k` real candidates quickly; the farthest of them
+    /// bounds the true k-th distance, and a radius query of that size
+    /// (which handles the antimeridian too) gives the exact answer.
+    pub fn nearest(
+        &self,
+        center: LonLat,
+        k: usize,
+        max_distance_m: Option<f64>,
+        filter: &Filter,
+    ) -> Vec<Hit> {
+        if k == 0 {
+            return Vec::new();
+        }
+        let c = center.xy();
+        let bound = self
+            .tree
+            .nearest_neighbor_iter(&c)
+            .filter(|e| filter.accepts(e))
+            .take(k)
+            .map(|e| haversine_m(c, e.point))
+            .fold(None, |acc: Option<f64>, d| Some(acc.map_or(d, |a| a.max(d))));
+        let Some(bound) = bound else {
+            return Vec::new();
+        };
+        let radius = max_distance_m.map_or(bound, |m| m.min(bound));
+        let mut hits = self.within_radius(center, radius, filter);
+        hits.truncate(k);
+        hits
+    }
+
+    /// Every live entry, for brute-force checks and whole-map answers.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.by_id.values()
+    }
+
+    pub fn get(&self, id: Uuid) -> Option<&Entry> {
+        self.by_id.get(&id)
+    }
+
+    pub fn category_name(&self, id: CategoryId) -> &str {
+        &self.categories[id.0 as usize]
+    }
+}
+
+fn sort_by_distance(hits: &mut [Hit]) {
+    hits.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.id.cmp(&b.id)));
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,146 @@
+use super::*;
+use rand::{rngs::SmallRng, Rng, SeedableRng};
+
+fn record(rng: &mut SmallRng, lon: f64, lat: f64) -> IndexRecord {
+    let capital = Capital::ALL[rng.gen_range(0..5)];
+    IndexRecord {
+        id: Uuid::from_u128(rng.gen()),
+        version: 1,
+        capital,
+        category: format!("cat{}", rng.gen_range(0..3)),
+        status: Status::Published,
+        visibility: Visibility::Exact,
+        placement: Placement {
+            point: [lon, lat],
+            min: [lon, lat],
+            max: [lon, lat],
+        },
+    }
+}
+
+fn scattered(n: usize, seed: u64) -> Vec<IndexRecord> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let lon = rng.gen_range(-180.0..=180.0);
+            let lat = rng.gen_range(-89.0..=89.0);
+            record(&mut rng, lon, lat)
+        })
+        .collect()
+}
+
+fn brute_nearest(records: &[IndexRecord], c: [f64; 2], k: usize) -> Vec<Uuid> {
+    let mut all: Vec<Hit> = records
+        .iter()
+        .map(|r| Hit { id: r.id, distance_m: haversine_m(c, r.placement.point) })
+        .collect();
+    sort_by_distance(&mut all);
+    all.into_iter().take(k).map(|h| h.id).collect()
+}
+
+#[test]
+fn nearest_is_exact_in_metres_everywhere_on_the_globe() {
+    let records = scattered(5_000, 7);
+    let index = AssetIndex::bulk_load(records.clone(), 0);
+    let mut rng = SmallRng::seed_from_u64(8);
+    // High latitudes and the antimeridian are where degree-space
+    // neighbours differ most from true ones.
+    let mut centres = vec![[179.9, 0.0], [-179.9, 10.0], [10.0, 80.0], [-120.0, -85.0]];
+    centres.extend((0..50).map(|_| [rng.gen_range(-180.0..180.0), rng.gen_range(-90.0..90.0)]));
+    for c in centres {
+        let center = LonLat::new(c[0], c[1]).unwrap();
+        let got: Vec<Uuid> = index
+            .nearest(center, 10, None, &Filter::default())
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(got, brute_nearest(&records, c, 10), "centre {c:?}");
+    }
+}
+
+#[test]
+fn radius_matches_brute_force_across_the_antimeridian() {
+    let mut rng = SmallRng::seed_from_u64(3);
+    let records: Vec<IndexRecord> = (0..2_000)
+        .map(|_| {
+            let lon = if rng.gen_bool(0.5) { rng.gen_range(179.0..=180.0) } else { rng.gen_range(-180.0..=-179.0) };
+            let lat = rng.gen_range(-1.0..1.0);
+            record(&mut rng, lon, lat)
+        })
+        .collect();
+    let index = AssetIndex::bulk_load(records.clone(), 0);
+    let center = LonLat::new(179.95, 0.0).unwrap();
+    let got = index.within_radius(center, 50_000.0, &Filter::default());
+    let mut want: Vec<Uuid> = records
+        .iter()
+        .filter(|r| haversine_m([179.95, 0.0], r.placement.point) <= 50_000.0)
+        .map(|r| r.id)
+        .collect();
+    let mut got_ids: Vec<Uuid> = got.iter().map(|h| h.id).collect();
+    assert!(got_ids.iter().any(|id| records.iter().any(|r| r.id == *id && r.placement.point[0] < 0.0)));
+    want.sort();
+    got_ids.sort();
+    assert_eq!(got_ids, want);
+    assert!(got.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
+}
+
+#[test]
+fn bbox_finds_polygons_by_their_bounds_and_filters() {
+    let mut rng = SmallRng::seed_from_u64(1);
+    let mut park = record(&mut rng, 0.5, 0.5);
+    park.capital = Capital::Physical;
+    park.placement = Placement { point: [0.5, 0.5], min: [0.0, 0.0], max: [1.0, 1.0] };
+    let index = AssetIndex::bulk_load(vec![park.clone()], 0);
+    let touching: BBox = "0.9,0.9,2,2".parse().unwrap();
+    assert_eq!(index.in_bbox(&touching, &Filter::default()).len(), 1);
+    let social_only = Filter::default().capitals(&[Capital::Social]);
+    assert!(index.in_bbox(&touching, &social_only).is_empty());
+    let cat = index.category_id(&park.category).unwrap();
+    let by_cat = Filter::default().categories([cat].into());
+    assert_eq!(index.in_bbox(&touching, &by_cat).len(), 1);
+}
+
+#[test]
+fn newer_versions_replace_older_and_archives_stay_archived() {
+    let mut rng = SmallRng::seed_from_u64(2);
+    let r1 = record(&mut rng, 1.0, 1.0);
+    let mut index = AssetIndex::bulk_load(vec![r1.clone()], 5);
+    let mut moved = r1.clone();
+    moved.version = 2;
+    moved.placement = Placement { point: [50.0, 50.0], min: [50.0, 50.0], max: [50.0, 50.0] };
+    assert!(index.apply(&moved));
+    assert!(!index.apply(&r1), "an older version is ignored");
+    let everywhere: BBox = "-180,-90,180,90".parse().unwrap();
+    let hits = index.in_bbox(&everywhere, &Filter::default());
+    assert_eq!(hits.len(), 1);
+    assert_eq!(index.get(r1.id).unwrap().point, [50.0, 50.0]);
+    let mut archived = moved.clone();
+    archived.version = 3;
+    archived.status = Status::Archived;
+    assert!(index.apply(&archived));
+    assert!(!index.apply(&moved), "a stale read must not bring an archived asset back");
+    assert!(index.in_bbox(&everywhere, &Filter::default()).is_empty());
+    assert_eq!(index.len(), 0);
+}
+
+#[test]
+fn area_only_assets_are_indexed_at_their_cell() {
+    let mut rng = SmallRng::seed_from_u64(4);
+    let mut person = record(&mut rng, -2.34567, 53.41234);
+    person.visibility = Visibility::AreaOnly;
+    let index = AssetIndex::bulk_load(vec![person.clone()], 0);
+    let p = index.get(person.id).unwrap().point;
+    assert!((p[0] - -2.345).abs() < 1e-9 && (p[1] - 53.415).abs() < 1e-9);
+}
+
+#[test]
+fn proposed_assets_are_hidden_unless_asked_for() {
+    let mut rng = SmallRng::seed_from_u64(5);
+    let mut r = record(&mut rng, 0.0, 0.0);
+    r.status = Status::Proposed;
+    let index = AssetIndex::bulk_load(vec![r], 0);
+    let c = LonLat::new(0.0, 0.0).unwrap();
+    assert!(index.nearest(c, 5, None, &Filter::default()).is_empty());
+    let moderation = Filter::default().statuses(vec![Status::Proposed]);
+    assert_eq!(index.nearest(c, 5, None, &moderation).len(), 1);
+}
