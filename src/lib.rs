@@ -1,4 +1,9 @@
 //! assetmap: map what a community has, find it, and see where the gaps are.
 
+pub mod api;
+pub mod app;
+pub mod config;
 pub mod domain;
 pub mod index;
+pub mod service;
+pub mod store;

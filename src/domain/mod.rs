@@ -7,7 +7,9 @@ mod coords;
 mod error;
 mod vocabulary;
 
-pub use asset::{Asset, AssetDraft, Placement, Status, Visibility};
+pub use asset::{
+    geometry_json, normalise_postcode, parse_geometry, Asset, AssetDraft, Placement, Status, Visibility,
+};
 pub use capital::Capital;
 pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
 pub use error::FieldError;

@@ -235,3 +235,17 @@ fn sort_by_distance(hits: &mut [Hit]) {
 
 #[cfg(test)]
 mod tests;
+
+impl IndexRecord {
+    pub fn of(asset: &crate::domain::Asset) -> IndexRecord {
+        IndexRecord {
+            id: asset.id,
+            version: asset.version,
+            capital: asset.draft.capital,
+            category: asset.draft.category.clone(),
+            status: asset.draft.status,
+            visibility: asset.draft.visibility,
+            placement: asset.placement(),
+        }
+    }
+}

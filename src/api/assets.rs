@@ -1,0 +1,213 @@
+//! `/api/assets`: create, read, change and archive assets, and find them by
+//! place, by capital and category, and by text.
+
+use super::auth::Writer;
+use super::error::ApiError;
+use super::extract::{JsonBody, Params};
+use super::AppState;
+use crate::domain::{Asset, BBox, Capital, FieldError, Lat, LonLat, Lon};
+use crate::service::{AssetQuery, Page, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/assets", get(list).post(create))
+        .route("/api/assets/nearest", get(nearest))
+        .route("/api/assets/{id}", get(read).patch(update).delete(archive))
+}
+
+const DEFAULT_LIMIT: usize = 100;
+const DEFAULT_K: usize = 10;
+
+async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
+    let spatial = spatial_for_list(&params)?;
+    let query = parse_query(&params, spatial, &state)?;
+    let page = state.registry.query(&query).await?;
+    Ok(Json(collection(page)))
+}
+
+async fn nearest(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
+    let center = center(&params)?.ok_or_else(|| ApiError::bad("lon", "lon and lat are required"))?;
+    let k = params.parse::<usize>("k")?.unwrap_or(DEFAULT_K);
+    if k == 0 || k > MAX_K {
+        return Err(ApiError::bad("k", format!("must be between 1 and {MAX_K}")));
+    }
+    let max_distance_m = metres(&params, "max_distance_m")?;
+    let mut query = parse_query(
+        &params,
+        Spatial::Nearest {
+            center,
+            k,
+            max_distance_m,
+        },
+        &state,
+    )?;
+    query.limit = k;
+    let page = state.registry.query(&query).await?;
+    Ok(Json(collection(page)))
+}
+
+async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let asset = state.registry.get(parse_id(&id)?).await?;
+    Ok(feature_response(StatusCode::OK, &asset))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    writer: Writer,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let draft = state.registry.parse_draft(&body)?;
+    let asset = state.registry.create(draft, &writer.actor).await?;
+    let mut response = feature_response(StatusCode::CREATED, &asset);
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/assets/{}", asset.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    writer: Writer,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
+    let expected = if_match(&headers)?.ok_or(ApiError::PreconditionRequired)?;
+    let asset = state.registry.update(id, expected, &body, &writer.actor).await?;
+    Ok(feature_response(StatusCode::OK, &asset))
+}
+
+async fn archive(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    writer: Writer,
+) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&id)?;
+    let expected = if_match(&headers)?;
+    state.registry.archive(id, expected, &writer.actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::bad("id", format!("'{id}' is not an asset id (a UUID)")))
+}
+
+/// The version in `If-Match`: `3`, `"3"` or `W/"3"`.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    let bare = text.trim_start_matches("W/").trim_matches('"');
+    bare.parse::<i64>()
+        .map(Some)
+        .map_err(|_| ApiError::bad("If-Match", format!("'{text}' is not a version number")))
+}
+
+fn feature_response(status: StatusCode, asset: &Asset) -> Response {
+    let mut response = (status, Json(asset.to_public_feature())).into_response();
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", asset.version)) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
+}
+
+fn collection(page: Page) -> Value {
+    let features: Vec<Value> = page
+        .items
+        .iter()
+        .map(|(asset, distance)| {
+            let mut f = asset.to_public_feature();
+            if let Some(d) = distance {
+                f["properties"]["distance_m"] = json!((d * 10.0).round() / 10.0);
+            }
+            f
+        })
+        .collect();
+    json!({
+        "type": "FeatureCollection",
+        "numberMatched": page.number_matched,
+        "numberReturned": features.len(),
+        "features": features,
+    })
+}
+
+fn center(params: &Params) -> Result<Option<LonLat>, ApiError> {
+    let lon = params.parse::<Lon>("lon")?;
+    let lat = params.parse::<Lat>("lat")?;
+    match (lon, lat) {
+        (Some(lon), Some(lat)) => Ok(Some(LonLat { lon, lat })),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(ApiError::bad("lat", "lat is required with lon")),
+        (None, Some(_)) => Err(ApiError::bad("lon", "lon is required with lat")),
+    }
+}
+
+/// A positive distance in metres, no more than the largest radius served.
+fn metres(params: &Params, name: &str) -> Result<Option<f64>, ApiError> {
+    let Some(v) = params.parse::<f64>(name)? else {
+        return Ok(None);
+    };
+    if !(v.is_finite() && v > 0.0 && v <= MAX_RADIUS_M) {
+        return Err(ApiError::bad(
+            name,
+            format!("must be more than 0 and at most {MAX_RADIUS_M} metres"),
+        ));
+    }
+    Ok(Some(v))
+}
+
+fn spatial_for_list(params: &Params) -> Result<Spatial, ApiError> {
+    let bbox = params.parse::<BBox>("bbox")?;
+    let center = center(params)?;
+    let radius_m = metres(params, "radius_m")?;
+    match (bbox, center, radius_m) {
+        (Some(_), Some(_), _) => Err(ApiError::bad("bbox", "give either bbox or lon/lat, not both")),
+        (Some(b), None, None) => Ok(Spatial::BBox(b)),
+        (Some(_), None, Some(_)) => Err(ApiError::bad("radius_m", "radius_m goes with lon and lat")),
+        (None, Some(center), Some(radius_m)) => Ok(Spatial::Radius { center, radius_m }),
+        (None, Some(_), None) => Err(ApiError::bad("radius_m", "radius_m is required with lon and lat")),
+        (None, None, Some(_)) => Err(ApiError::bad("lon", "lon and lat are required with radius_m")),
+        (None, None, None) => Ok(Spatial::Everywhere),
+    }
+}
+
+/// The filters and paging every asset query shares.
+fn parse_query(params: &Params, spatial: Spatial, state: &AppState) -> Result<AssetQuery, ApiError> {
+    let capitals = params.list("capital")
+        .iter()
+        .map(|c| c.parse::<Capital>().map_err(|e| ApiError::bad("capital", e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let categories = params.list("category");
+    let vocabulary = state.registry.vocabulary();
+    for c in &categories {
+        if !Capital::ALL.iter().any(|cap| vocabulary.contains(*cap, c)) {
+            return Err(ApiError::bad("category", format!("'{c}' is not a known category")));
+        }
+    }
+    let limit = params.parse::<usize>("limit")?.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::bad("limit", format!("must be between 1 and {MAX_LIMIT}")));
+    }
+    let text = params.get("q").map(|q| q.trim().to_string());
+    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(ApiError::BadRequest(FieldError::new("q", "longer than 200 characters")));
+    }
+    Ok(AssetQuery {
+        spatial,
+        capitals,
+        categories,
+        text,
+        limit,
+        offset: params.parse::<usize>("offset")?.unwrap_or(0),
+    })
+}

@@ -1,0 +1,138 @@
+//! The one place where errors become HTTP answers:
+//! `{"error": {"code", "message", "field"}}` with a status that fits.
+
+use crate::domain::FieldError;
+use crate::service::ServiceError;
+use crate::store::StoreError;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A query parameter or header is wrong.
+    #[error("{0}")]
+    BadRequest(FieldError),
+    /// The body is well-formed JSON but not a valid asset.
+    #[error("{0}")]
+    Unprocessable(FieldError),
+    #[error("the body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("the body is larger than the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Gone(String),
+    #[error("{message}")]
+    Conflict { message: String, current: i64 },
+    #[error("send If-Match with the version you are changing, so no one's edit is lost")]
+    PreconditionRequired,
+    #[error("send Authorization: Bearer <token>")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("the store is unavailable; try again shortly")]
+    Unavailable,
+    #[error("something went wrong on our side")]
+    Internal,
+}
+
+impl ApiError {
+    pub fn bad(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::BadRequest(FieldError::new(field, message))
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_parameter"),
+            ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+            ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Gone(_) => (StatusCode::GONE, "archived"),
+            ApiError::Conflict { .. } => (StatusCode::CONFLICT, "version_conflict"),
+            ApiError::PreconditionRequired => {
+                (StatusCode::PRECONDITION_REQUIRED, "if_match_required")
+            }
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
+            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::BadRequest(f) | ApiError::Unprocessable(f) => Some(&f.field),
+            ApiError::MalformedJson(_) | ApiError::PayloadTooLarge(_) | ApiError::UnsupportedMediaType => {
+                Some("body")
+            }
+            ApiError::PreconditionRequired | ApiError::Conflict { .. } => Some("If-Match"),
+            ApiError::Unauthorized => Some("Authorization"),
+            _ => None,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ApiError::BadRequest(f) | ApiError::Unprocessable(f) => f.message.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let mut body = json!({"error": {"code": code, "message": self.message()}});
+        if let Some(field) = self.field() {
+            body["error"]["field"] = json!(field);
+        }
+        if let ApiError::Conflict { current, .. } = &self {
+            body["error"]["current_version"] = json!(current);
+        }
+        let mut response = (status, Json(body)).into_response();
+        if matches!(self, ApiError::Unauthorized) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> ApiError {
+        match e {
+            ServiceError::Invalid(f) => ApiError::Unprocessable(f),
+            ServiceError::NotFound(id) => ApiError::NotFound(format!("no asset with id {id}")),
+            ServiceError::Gone(id) => ApiError::Gone(format!("asset {id} has been archived")),
+            e @ ServiceError::Conflict { current, .. } => ApiError::Conflict {
+                message: format!("{e}: fetch it again and reapply your change"),
+                current,
+            },
+            ServiceError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        // The detail goes to the log, never to the client.
+        tracing::error!(error = %e, "store error");
+        match e {
+            StoreError::Unavailable { .. } => ApiError::Unavailable,
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => {
+                ApiError::Unavailable
+            }
+            _ => ApiError::Internal,
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Extractors whose failures answer in the API's own error shape.
+
+use super::error::ApiError;
+use crate::domain::FieldError;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Default limit on request bodies; a GeoJSON Feature is a few kilobytes,
+/// a detailed park boundary a few hundred.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// A JSON body, or the API's error for why it is not one.
+pub struct JsonBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(JsonBody(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> ApiError {
+    match r.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(MAX_BODY_BYTES),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+        _ => ApiError::MalformedJson(r.body_text()),
+    }
+}
+
+/// Query parameters by name. The last of repeated names wins; parsing each
+/// is left to the handler so that errors can name the parameter.
+pub struct Params(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs: Vec<(String, String)> = serde_urlencoded_pairs(query)
+            .map_err(|e| ApiError::BadRequest(FieldError::new("query", e)))?;
+        Ok(Params(pairs.into_iter().collect()))
+    }
+}
+
+fn serde_urlencoded_pairs(query: &str) -> Result<Vec<(String, String)>, String> {
+    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(
+        &format!("/?{query}").parse().map_err(|_| "malformed query string".to_string())?,
+    )
+    .map(|q| q.0)
+    .map_err(|e| e.body_text())
+}
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(|s| s.as_str()).filter(|s| !s.trim().is_empty())
+    }
+
+    /// Parses a parameter if present, naming it in the error.
+    pub fn parse<T>(&self, name: &str) -> Result<Option<T>, ApiError>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        self.get(name)
+            .map(|v| {
+                v.trim()
+                    .parse::<T>()
+                    .map_err(|e| ApiError::bad(name, e.to_string()))
+            })
+            .transpose()
+    }
+
+    /// A comma-separated parameter as trimmed, non-empty items.
+    pub fn list(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

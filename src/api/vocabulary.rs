@@ -1,0 +1,20 @@
+use super::AppState;
+use crate::domain::Capital;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/categories", get(categories))
+}
+
+/// The capitals and their categories, with labels, for forms and filters.
+async fn categories(State(state): State<AppState>) -> Json<Value> {
+    let vocabulary = state.registry.vocabulary();
+    let capitals: Vec<Value> = Capital::ALL
+        .iter()
+        .map(|c| json!({"capital": c, "categories": vocabulary.categories(*c)}))
+        .collect();
+    Json(json!({ "capitals": capitals }))
+}

@@ -1,0 +1,57 @@
+//! Starting a server: open the store, load the index, tail the change log,
+//! and answer HTTP until told to stop.
+
+use crate::api::{self, AppState};
+use crate::config::{ServeArgs, StoreArgs};
+use crate::domain::Vocabulary;
+use crate::service::Registry;
+use anyhow::Context;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+pub fn vocabulary(args: &StoreArgs) -> anyhow::Result<Vocabulary> {
+    match &args.categories {
+        None => Ok(Vocabulary::default()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading categories from {}", path.display()))?;
+            Vocabulary::with_extension(&text).map_err(anyhow::Error::msg)
+        }
+    }
+}
+
+pub async fn open_registry(args: &StoreArgs) -> anyhow::Result<Arc<Registry>> {
+    let store = crate::store::open(&args.database_url).await?;
+    let registry = Registry::open(store, vocabulary(args)?).await?;
+    Ok(Arc::new(registry))
+}
+
+/// Serves on `listener` until `shutdown` completes. Tests bind port 0 and
+/// pass their own signal.
+pub async fn serve(
+    args: ServeArgs,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let registry = open_registry(&args.store).await?;
+    tracing::info!(
+        store = registry.store().kind(),
+        assets = registry.index().len(),
+        "index loaded"
+    );
+    let sync = registry.spawn_sync(Duration::from_millis(args.sync_interval_ms.max(10)));
+    let state = AppState {
+        registry,
+        admin_token: args.admin_token.as_deref().map(Arc::from),
+    };
+    let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());
+    let app = api::router(state, web_dir);
+    tracing::info!(addr = %listener.local_addr()?, "listening");
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    sync.abort();
+    result.context("serving HTTP")
+}

@@ -1,0 +1,46 @@
+use crate::domain::{BBox, Capital, LonLat};
+
+pub const MAX_LIMIT: usize = 10_000;
+pub const MAX_K: usize = 1_000;
+pub const MAX_RADIUS_M: f64 = 500_000.0;
+
+/// Where to look.
+#[derive(Debug, Clone)]
+pub enum Spatial {
+    Everywhere,
+    BBox(BBox),
+    Radius {
+        center: LonLat,
+        radius_m: f64,
+    },
+    Nearest {
+        center: LonLat,
+        k: usize,
+        max_distance_m: Option<f64>,
+    },
+}
+
+/// A query for assets, already checked: limits are within bounds and
+/// categories exist.
+#[derive(Debug, Clone)]
+pub struct AssetQuery {
+    pub spatial: Spatial,
+    pub capitals: Vec<Capital>,
+    pub categories: Vec<String>,
+    pub text: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl AssetQuery {
+    pub fn everywhere() -> AssetQuery {
+        AssetQuery {
+            spatial: Spatial::Everywhere,
+            capitals: Vec::new(),
+            categories: Vec::new(),
+            text: None,
+            limit: MAX_LIMIT,
+            offset: 0,
+        }
+    }
+}

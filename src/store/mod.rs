@@ -1,0 +1,149 @@
+//! The store of record: one trait, a PostGIS backend for production and an
+//! embedded SQLite backend for a single forum with no server to run.
+
+mod postgres;
+mod sql;
+mod sqlite;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+use crate::domain::Asset;
+use crate::index::IndexRecord;
+use async_trait::async_trait;
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("version {expected} is not the current version")]
+    Conflict { expected: i64 },
+    #[error("could not reach the store while {context}: {source}")]
+    Unavailable {
+        context: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeOp {
+    Create,
+    Update,
+    Archive,
+}
+
+impl ChangeOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeOp::Create => "create",
+            ChangeOp::Update => "update",
+            ChangeOp::Archive => "archive",
+        }
+    }
+}
+
+/// One write: the new state of an asset, and for updates the version the
+/// writer last saw, which must still be current.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub asset: Asset,
+    pub op: ChangeOp,
+    pub expected_version: Option<i64>,
+}
+
+/// A change-log row with the state of its asset now.
+#[derive(Debug, Clone)]
+pub struct LoggedChange {
+    pub seq: i64,
+    pub record: IndexRecord,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// "postgis" or "sqlite", for health checks and logs.
+    fn kind(&self) -> &'static str;
+
+    async fn ping(&self) -> Result<()>;
+
+    /// Applies every change, each with its change-log row, in one
+    /// transaction: all land or none do. Returns the last sequence number.
+    async fn write(&self, changes: &[Change]) -> Result<i64>;
+
+    /// The asset in any status, archived included.
+    async fn get(&self, id: Uuid) -> Result<Option<Asset>>;
+
+    /// The assets with these ids, in the order given; missing ids are skipped.
+    async fn get_many(&self, ids: &[Uuid]) -> Result<Vec<Asset>>;
+
+    /// What the index needs of every asset not archived, and the change-log
+    /// position it reflects.
+    async fn index_records(&self) -> Result<(Vec<IndexRecord>, i64)>;
+
+    /// Changes after `seq`, oldest first, each with its asset's current state.
+    async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<LoggedChange>>;
+
+    /// Ids of assets whose name, description or address contains `needle`
+    /// (already lower-cased).
+    async fn text_search(&self, needle: &str) -> Result<Vec<Uuid>>;
+
+    /// Every asset, archived included, in id order: for export and checks.
+    async fn all_assets(&self) -> Result<Vec<Asset>>;
+}
+
+/// Opens the store a URL names: `postgres://` or `postgresql://` for PostGIS,
+/// `sqlite:` for a file. Migrations are applied before it is returned.
+pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await?))
+    } else {
+        anyhow::bail!(
+            "unsupported database URL '{}': use postgres://... or sqlite://FILE",
+            redact(url)
+        )
+    }
+}
+
+/// A URL fit for a log line: any password replaced.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!(
+                    "{}{}:****{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://app:s3cret@db:5432/assets"),
+            "postgres://app:****@db:5432/assets"
+        );
+        assert_eq!(super::redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(super::redact("sqlite://assetmap.db"), "sqlite://assetmap.db");
+    }
+}

@@ -1,0 +1,500 @@
+//! What both SQL backends share: the statements (one column list, rendered
+//! in each dialect), the row types and the conversions to domain types.
+
+use super::{Change, LoggedChange, StoreError};
+use crate::domain::{
+    Asset, AssetDraft, Capital, Placement, Status, Visibility,
+};
+use crate::index::IndexRecord;
+use chrono::{DateTime, Utc};
+use sqlx::{query::Query, Database, Encode, Type};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Dialect {
+    Postgres,
+    Sqlite,
+}
+
+/// How a column's value crosses into and out of SQL.
+#[derive(Clone, Copy)]
+enum Kind {
+    Id,
+    Geometry,
+    Json,
+    Plain,
+}
+
+/// Every column of `asset`, in the order `params` binds them.
+const COLUMNS: &[(&str, Kind)] = &[
+    ("asset_id", Kind::Id),
+    ("name", Kind::Plain),
+    ("capital", Kind::Plain),
+    ("category", Kind::Plain),
+    ("description", Kind::Plain),
+    ("geom", Kind::Geometry),
+    ("point_lon", Kind::Plain),
+    ("point_lat", Kind::Plain),
+    ("min_lon", Kind::Plain),
+    ("min_lat", Kind::Plain),
+    ("max_lon", Kind::Plain),
+    ("max_lat", Kind::Plain),
+    ("address", Kind::Plain),
+    ("postcode", Kind::Plain),
+    ("website", Kind::Plain),
+    ("email", Kind::Plain),
+    ("phone", Kind::Plain),
+    ("opening_hours", Kind::Plain),
+    ("accessibility", Kind::Plain),
+    ("tags", Kind::Json),
+    ("source", Kind::Plain),
+    ("status", Kind::Plain),
+    ("visibility", Kind::Plain),
+    ("consent_at", Kind::Plain),
+    ("verified_at", Kind::Plain),
+    ("verified_by", Kind::Plain),
+    ("search_text", Kind::Plain),
+    ("created_at", Kind::Plain),
+    ("created_by", Kind::Plain),
+    ("updated_at", Kind::Plain),
+    ("updated_by", Kind::Plain),
+    ("version", Kind::Plain),
+];
+
+const INDEX_COLUMNS: &[&str] = &[
+    "status",
+    "visibility",
+    "version",
+    "capital",
+    "category",
+    "point_lon",
+    "point_lat",
+    "min_lon",
+    "min_lat",
+    "max_lon",
+    "max_lat",
+];
+
+impl Dialect {
+    fn value_in(self, kind: Kind, param: &str) -> String {
+        match (self, kind) {
+            (Dialect::Postgres, Kind::Id) => format!("{param}::uuid"),
+            (Dialect::Postgres, Kind::Geometry) => {
+                format!("ST_SetSRID(ST_GeomFromGeoJSON({param}), 4326)")
+            }
+            (Dialect::Postgres, Kind::Json) => format!("{param}::jsonb"),
+            _ => param.to_string(),
+        }
+    }
+
+    fn value_out(self, kind: Kind, column: &str) -> String {
+        match (self, kind) {
+            (Dialect::Postgres, Kind::Id) => format!("{column}::text as {column}"),
+            // 15 decimals keep every digit a double holds for a coordinate.
+            (Dialect::Postgres, Kind::Geometry) => format!("ST_AsGeoJSON({column}, 15) as {column}"),
+            (Dialect::Postgres, Kind::Json) => format!("{column}::text as {column}"),
+            _ => column.to_string(),
+        }
+    }
+
+    fn id_out(self) -> String {
+        self.value_out(Kind::Id, "asset_id")
+    }
+
+    /// The columns of an `IndexRow`, read from the `asset` table aliased `a`.
+    fn index_select(self) -> String {
+        let id = match self {
+            Dialect::Postgres => "a.asset_id::text as asset_id",
+            Dialect::Sqlite => "a.asset_id as asset_id",
+        };
+        std::iter::once(id.to_string())
+            .chain(INDEX_COLUMNS.iter().map(|c| format!("a.{c} as {c}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `asset_id` is one of the ids in a JSON array bound at `param`.
+    fn id_in_json_list(self, param: &str) -> String {
+        match self {
+            Dialect::Postgres => format!(
+                "asset_id in (select jsonb_array_elements_text({param}::jsonb)::uuid)"
+            ),
+            Dialect::Sqlite => format!("asset_id in (select value from json_each({param}))"),
+        }
+    }
+
+    fn contains(self, haystack: &str, needle: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("strpos({haystack}, {needle}) > 0"),
+            Dialect::Sqlite => format!("instr({haystack}, {needle}) > 0"),
+        }
+    }
+}
+
+/// Statements rendered once per store.
+pub struct Statements {
+    pub insert: String,
+    pub update: String,
+    pub next_seq: String,
+    pub log_change: String,
+    pub by_id: String,
+    pub by_ids: String,
+    pub index_records: String,
+    pub last_seq: String,
+    pub changes_since: String,
+    pub text_search: String,
+    pub all: String,
+}
+
+impl Statements {
+    pub fn new(d: Dialect) -> Statements {
+        let names: Vec<&str> = COLUMNS.iter().map(|(n, _)| *n).collect();
+        let values: Vec<String> = COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, (_, kind))| d.value_in(*kind, &format!("${}", i + 1)))
+            .collect();
+        let select: Vec<String> = COLUMNS
+            .iter()
+            .map(|(name, kind)| d.value_out(*kind, name))
+            .collect();
+        let select = select.join(", ");
+        let assignments: Vec<String> = names
+            .iter()
+            .zip(&values)
+            .skip(1)
+            .map(|(n, v)| format!("{n} = {v}"))
+            .collect();
+        let expected = format!("${}", COLUMNS.len() + 1);
+        Statements {
+            insert: format!(
+                "insert into asset ({}) values ({}) returning version",
+                names.join(", "),
+                values.join(", ")
+            ),
+            update: format!(
+                "update asset set {} where asset_id = {} and version = {expected} returning version",
+                assignments.join(", "),
+                values[0]
+            ),
+            next_seq: "update change_counter set last_seq = last_seq + 1 returning last_seq".into(),
+            log_change: format!(
+                "insert into asset_change (seq, asset_id, version, op, changed_at, changed_by) \
+                 values ($1, {}, $3, $4, $5, $6)",
+                d.value_in(Kind::Id, "$2")
+            ),
+            by_id: format!("select {select} from asset where asset_id = {}", values[0]),
+            by_ids: format!("select {select} from asset where {}", d.id_in_json_list("$1")),
+            index_records: format!(
+                "select {} from asset a where a.status <> 'archived'",
+                d.index_select()
+            ),
+            last_seq: "select last_seq from change_counter".into(),
+            changes_since: format!(
+                "select c.seq as seq, {} from asset_change c \
+                 join asset a on a.asset_id = c.asset_id \
+                 where c.seq > $1 order by c.seq limit $2",
+                d.index_select()
+            ),
+            text_search: format!(
+                "select {} from asset where status <> 'archived' and {}",
+                d.id_out(),
+                d.contains("search_text", "$1")
+            ),
+            all: format!("select {select} from asset order by asset_id"),
+        }
+    }
+}
+
+/// A value bound to a statement parameter.
+pub enum Param {
+    Text(Option<String>),
+    Real(f64),
+    Int(i64),
+    Time(Option<DateTime<Utc>>),
+}
+
+/// The values of `COLUMNS` for an asset, in order.
+pub fn params(asset: &Asset) -> Vec<Param> {
+    let d = &asset.draft;
+    let p = asset.placement();
+    let text = |s: &Option<String>| Param::Text(s.clone());
+    let some = |s: &str| Param::Text(Some(s.to_string()));
+    let consent_at = d.consent.then_some(asset.created_at);
+    vec![
+        some(&asset.id.to_string()),
+        some(&d.name),
+        some(d.capital.as_str()),
+        some(&d.category),
+        text(&d.description),
+        some(&crate::domain::geometry_json(&d.geometry).to_string()),
+        Param::Real(p.point[0]),
+        Param::Real(p.point[1]),
+        Param::Real(p.min[0]),
+        Param::Real(p.min[1]),
+        Param::Real(p.max[0]),
+        Param::Real(p.max[1]),
+        text(&d.address),
+        text(&d.postcode),
+        text(&d.website),
+        text(&d.email),
+        text(&d.phone),
+        text(&d.opening_hours),
+        text(&d.accessibility),
+        some(&serde_json::to_string(&d.tags).expect("tags serialise")),
+        text(&d.source),
+        some(d.status.as_str()),
+        some(d.visibility.as_str()),
+        Param::Time(consent_at),
+        Param::Time(d.verified_at),
+        text(&d.verified_by),
+        some(&d.search_text()),
+        Param::Time(Some(asset.created_at)),
+        some(&asset.created_by),
+        Param::Time(Some(asset.updated_at)),
+        some(&asset.updated_by),
+        Param::Int(asset.version),
+    ]
+}
+
+/// Binds parameters in order. Generic so that both backends share it; the
+/// bounds say which Rust types each database must encode.
+pub fn bind<'q, DB: Database>(
+    mut q: Query<'q, DB, <DB as Database>::Arguments<'q>>,
+    params: Vec<Param>,
+) -> Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    Option<String>: Encode<'q, DB> + Type<DB>,
+    Option<DateTime<Utc>>: Encode<'q, DB> + Type<DB>,
+    f64: Encode<'q, DB> + Type<DB>,
+    i64: Encode<'q, DB> + Type<DB>,
+{
+    for p in params {
+        q = match p {
+            Param::Text(v) => q.bind(v),
+            Param::Real(v) => q.bind(v),
+            Param::Int(v) => q.bind(v),
+            Param::Time(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+/// The change-log row for a change, bound in `log_change` order after seq.
+pub fn log_params(change: &Change) -> (String, i64, &'static str, DateTime<Utc>, String) {
+    (
+        change.asset.id.to_string(),
+        change.asset.version,
+        change.op.as_str(),
+        change.asset.updated_at,
+        change.asset.updated_by.clone(),
+    )
+}
+
+#[derive(sqlx::FromRow)]
+pub struct AssetRow {
+    asset_id: String,
+    name: String,
+    capital: String,
+    category: String,
+    description: Option<String>,
+    geom: String,
+    address: Option<String>,
+    postcode: Option<String>,
+    website: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    opening_hours: Option<String>,
+    accessibility: Option<String>,
+    tags: String,
+    source: Option<String>,
+    status: String,
+    visibility: String,
+    consent_at: Option<DateTime<Utc>>,
+    verified_at: Option<DateTime<Utc>>,
+    verified_by: Option<String>,
+    created_at: DateTime<Utc>,
+    created_by: String,
+    updated_at: DateTime<Utc>,
+    updated_by: String,
+    version: i64,
+}
+
+fn corrupt(what: &str, id: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what} of asset {id}: {e}"))
+}
+
+impl TryFrom<AssetRow> for Asset {
+    type Error = StoreError;
+
+    fn try_from(r: AssetRow) -> Result<Asset, StoreError> {
+        let id = &r.asset_id;
+        let geometry: serde_json::Value =
+            serde_json::from_str(&r.geom).map_err(|e| corrupt("geometry", id, e))?;
+        let geometry = crate::domain::parse_geometry(&geometry)
+            .map_err(|e| corrupt("geometry", id, e))?;
+        Ok(Asset {
+            id: Uuid::parse_str(id).map_err(|e| corrupt("id", id, e))?,
+            draft: AssetDraft {
+                name: r.name,
+                capital: r.capital.parse().map_err(|e| corrupt("capital", id, e))?,
+                category: r.category,
+                description: r.description,
+                geometry,
+                address: r.address,
+                postcode: r.postcode,
+                website: r.website,
+                email: r.email,
+                phone: r.phone,
+                opening_hours: r.opening_hours,
+                accessibility: r.accessibility,
+                tags: serde_json::from_str(&r.tags).map_err(|e| corrupt("tags", id, e))?,
+                source: r.source,
+                status: r.status.parse().map_err(|e| corrupt("status", id, e))?,
+                visibility: r.visibility.parse().map_err(|e| corrupt("visibility", id, e))?,
+                consent: r.consent_at.is_some(),
+                verified_at: r.verified_at,
+                verified_by: r.verified_by,
+            },
+            created_at: r.created_at,
+            created_by: r.created_by,
+            updated_at: r.updated_at,
+            updated_by: r.updated_by,
+            version: r.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct IndexRow {
+    asset_id: String,
+    version: i64,
+    capital: String,
+    category: String,
+    status: String,
+    visibility: String,
+    point_lon: f64,
+    point_lat: f64,
+    min_lon: f64,
+    min_lat: f64,
+    max_lon: f64,
+    max_lat: f64,
+}
+
+impl TryFrom<IndexRow> for IndexRecord {
+    type Error = StoreError;
+
+    fn try_from(r: IndexRow) -> Result<IndexRecord, StoreError> {
+        let id = &r.asset_id;
+        Ok(IndexRecord {
+            id: Uuid::parse_str(id).map_err(|e| corrupt("id", id, e))?,
+            version: r.version,
+            capital: r.capital.parse::<Capital>().map_err(|e| corrupt("capital", id, e))?,
+            category: r.category,
+            status: r.status.parse::<Status>().map_err(|e| corrupt("status", id, e))?,
+            visibility: r
+                .visibility
+                .parse::<Visibility>()
+                .map_err(|e| corrupt("visibility", id, e))?,
+            placement: Placement {
+                point: [r.point_lon, r.point_lat],
+                min: [r.min_lon, r.min_lat],
+                max: [r.max_lon, r.max_lat],
+            },
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ChangeRow {
+    seq: i64,
+    #[sqlx(flatten)]
+    record: IndexRow,
+}
+
+impl TryFrom<ChangeRow> for LoggedChange {
+    type Error = StoreError;
+
+    fn try_from(r: ChangeRow) -> Result<LoggedChange, StoreError> {
+        Ok(LoggedChange {
+            seq: r.seq,
+            record: r.record.try_into()?,
+        })
+    }
+}
+
+pub fn convert_all<R, T>(rows: Vec<R>) -> Result<Vec<T>, StoreError>
+where
+    T: TryFrom<R, Error = StoreError>,
+{
+    rows.into_iter().map(T::try_from).collect()
+}
+
+/// Puts assets fetched by id back into the order the ids were asked in.
+pub fn in_order(ids: &[Uuid], assets: Vec<Asset>) -> Vec<Asset> {
+    let mut by_id: std::collections::HashMap<Uuid, Asset> =
+        assets.into_iter().map(|a| (a.id, a)).collect();
+    ids.iter().filter_map(|id| by_id.remove(id)).collect()
+}
+
+pub fn ids_json(ids: &[Uuid]) -> String {
+    serde_json::to_string(ids).expect("uuids serialise")
+}
+
+pub fn parse_ids(rows: Vec<(String,)>) -> Result<Vec<Uuid>, StoreError> {
+    rows.into_iter()
+        .map(|(id,)| Uuid::parse_str(&id).map_err(|e| corrupt("id", &id, e)))
+        .collect()
+}
+
+/// Writes changes and their change-log rows inside an open transaction.
+/// Generic over the database so that both backends run the same steps.
+pub async fn write_changes<DB>(
+    tx: &mut sqlx::Transaction<'_, DB>,
+    sql: &Statements,
+    changes: &[Change],
+) -> Result<i64, StoreError>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> <DB as Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<DateTime<Utc>>: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> f64: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    (i64,): for<'r> sqlx::FromRow<'r, DB::Row>,
+{
+    let mut last_seq = 0;
+    for change in changes {
+        // `returning` rather than a row count, which sqlx does not expose
+        // generically: no row back means the expected version was stale.
+        let written: Option<(i64,)> = match change.expected_version {
+            None => bind(sqlx::query(&sql.insert), params(&change.asset)),
+            Some(expected) => bind(sqlx::query(&sql.update), params(&change.asset)).bind(expected),
+        }
+        .try_map(|row| <(i64,) as sqlx::FromRow<DB::Row>>::from_row(&row))
+        .fetch_optional(&mut **tx)
+        .await?;
+        if written.is_none() {
+            return Err(StoreError::Conflict {
+                expected: change.expected_version.unwrap_or_default(),
+            });
+        }
+        let (seq,): (i64,) = sqlx::query_as(&sql.next_seq).fetch_one(&mut **tx).await?;
+        let (id, version, op, at, by) = log_params(change);
+        sqlx::query(&sql.log_change)
+            .bind(seq)
+            .bind(id)
+            .bind(version)
+            .bind(op)
+            .bind(at)
+            .bind(by)
+            .execute(&mut **tx)
+            .await?;
+        last_seq = seq;
+    }
+    Ok(last_seq)
+}
