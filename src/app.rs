@@ -22,6 +22,47 @@ pub fn vocabulary(args: &StoreArgs) -> anyhow::Result<Vocabulary> {
     }
 }
 
+/// Fills an empty store with the sample map, so that the first run shows a
+/// real place rather than an empty map.
+async fn load_sample(args: &ServeArgs, registry: &Registry) -> anyhow::Result<()> {
+    if args.no_sample {
+        tracing::info!("the store is empty; not loading the sample map (--no-sample)");
+        return Ok(());
+    }
+    if !args.sample.is_file() {
+        tracing::warn!(sample = %args.sample.display(), "the store is empty and there is no sample map to load");
+        return Ok(());
+    }
+    tracing::info!(sample = %args.sample.display(), "the store is empty: loading the sample map");
+    let loaded = crate::import::sample::load(
+        registry.store().as_ref(),
+        registry.vocabulary(),
+        &args.sample,
+        "sample",
+    )
+    .await?;
+    for (dataset, report) in &loaded.layers {
+        tracing::info!(
+            dataset,
+            created = report.created,
+            rejected = report.rejected.len(),
+            "sample layer loaded"
+        );
+        for r in &report.rejected {
+            tracing::debug!(dataset, place = %r.place, field = %r.field, reason = %r.reason, "sample row skipped");
+        }
+    }
+    tracing::info!(
+        postcodes = loaded.postcodes,
+        areas = loaded.areas,
+        assets = loaded.changes.len(),
+        "sample map loaded"
+    );
+    registry.sync().await?;
+    registry.reload_areas().await?;
+    Ok(())
+}
+
 pub async fn open_registry(args: &StoreArgs) -> anyhow::Result<Arc<Registry>> {
     let store = crate::store::open(&args.database_url).await?;
     let registry = Registry::open(store, vocabulary(args)?).await?;
@@ -36,6 +77,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let registry = open_registry(&args.store).await?;
+    if registry.index().is_empty() && registry.store().all_assets().await?.is_empty() {
+        load_sample(&args, &registry).await?;
+    }
     tracing::info!(
         store = registry.store().kind(),
         assets = registry.index().len(),

@@ -15,6 +15,130 @@ pub struct Cli {
 pub enum Command {
     /// Run the map and its API.
     Serve(ServeArgs),
+    /// Import assets from GeoJSON, CSV or OpenStreetMap (.osm.pbf), or a
+    /// whole place from a manifest.
+    Import(ImportArgs),
+    /// Export assets as GeoJSON or CSV.
+    Export(ExportArgs),
+    /// The postcode lookup used to place CSV rows and people's searches.
+    Postcodes {
+        #[command(subcommand)]
+        command: PostcodesCommand,
+    },
+    /// Areas (wards, LSOAs, forum patches) and their population.
+    Areas {
+        #[command(subcommand)]
+        command: AreasCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PostcodesCommand {
+    /// Load a CSV with postcode, lon and lat columns (and lsoa_code if present).
+    Load {
+        file: PathBuf,
+        /// The column holding each postcode's LSOA code.
+        #[arg(long)]
+        lsoa_field: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AreasCommand {
+    /// Store boundaries from GeoJSON; areas already stored are updated by code.
+    Import {
+        file: PathBuf,
+        /// ward, lsoa, msoa, neighbourhood, ...
+        #[arg(long)]
+        level: String,
+        #[arg(long, default_value = "area_code")]
+        code_field: String,
+        #[arg(long, default_value = "area_name")]
+        name_field: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Attach population to areas by code from a CSV.
+    Population {
+        file: PathBuf,
+        #[arg(long, default_value = "area_code")]
+        code_field: String,
+        #[arg(long, default_value = "all_ages")]
+        value_field: String,
+        /// Only rows where COLUMN=VALUE (repeatable), e.g. --where sex=Persons.
+        #[arg(long = "where", value_name = "COLUMN=VALUE")]
+        filters: Vec<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The file to import (.geojson/.json, .csv, .osm.pbf).
+    #[arg(required_unless_present = "manifest")]
+    pub file: Option<PathBuf>,
+    /// Load a whole place from a manifest instead (data/trafford/manifest.json).
+    #[arg(long, conflicts_with = "file")]
+    pub manifest: Option<PathBuf>,
+    /// The data set's name in each asset's source (default: the file's name).
+    #[arg(long)]
+    pub dataset: Option<String>,
+    /// Map an asset field onto the source: --map name=site_name --map address=street+town.
+    #[arg(long = "map", value_name = "FIELD=SOURCE")]
+    pub map: Vec<String>,
+    /// A JSON mapping file: {"map": {...}, "capital": ..., "category": ..., "id_field": ...}.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// The capital for every row, or field:NAME to read it from a property.
+    #[arg(long)]
+    pub capital: Option<String>,
+    /// The category for every row, or field:NAME to read it from a property.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// A property or column that identifies a row across imports.
+    #[arg(long)]
+    pub id_field: Option<String>,
+    #[arg(long)]
+    pub lat_field: Option<String>,
+    #[arg(long)]
+    pub lon_field: Option<String>,
+    /// A CSV column of WKT geometries.
+    #[arg(long)]
+    pub wkt_field: Option<String>,
+    /// A CSV column of postcodes to place rows by (load the lookup first).
+    #[arg(long)]
+    pub postcode_field: Option<String>,
+    /// A JSON tag table replacing the default OpenStreetMap one.
+    #[arg(long)]
+    pub osm_tags: Option<PathBuf>,
+    /// Report what would happen and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid rows even when some are rejected.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[arg(long, value_parser = ["geojson", "csv"], default_value = "geojson")]
+    pub format: String,
+    /// Only these capitals (comma-separated).
+    #[arg(long)]
+    pub capital: Option<String>,
+    /// Only these categories (comma-separated).
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Args, Clone)]
@@ -49,6 +173,18 @@ pub struct ServeArgs {
     /// The map page's folder (index.html, app.js and npm's node_modules).
     #[arg(long, env = "ASSETMAP_WEB_DIR", default_value = "web")]
     pub web_dir: PathBuf,
+
+    /// The sample map loaded into an empty store on first run.
+    #[arg(long, env = "ASSETMAP_SAMPLE", default_value = "data/trafford/manifest.json")]
+    pub sample: PathBuf,
+
+    /// Start with an empty store instead of loading the sample map.
+    #[arg(long, env = "ASSETMAP_NO_SAMPLE")]
+    pub no_sample: bool,
+
+    /// Basemap style URL for the map page; with none, a plain background.
+    #[arg(long, env = "ASSETMAP_BASEMAP_STYLE")]
+    pub basemap_style: Option<String>,
 }
 
 // The token and URL may hold secrets: no Debug that could print them.

@@ -2,8 +2,11 @@
 
 pub mod api;
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod export;
+pub mod import;
 pub mod index;
 pub mod service;
 pub mod store;

@@ -1,4 +1,4 @@
-use assetmap::app;
+use assetmap::{app, cli};
 use assetmap::config::{Cli, Command};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -16,6 +16,10 @@ async fn main() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(args.listen).await?;
             app::serve(args, listener, shutdown_signal()).await
         }
+        Command::Import(args) => cli::import(args).await,
+        Command::Export(args) => cli::export(args).await,
+        Command::Postcodes { command } => cli::postcodes(command).await,
+        Command::Areas { command } => cli::areas(command).await,
     }
 }
 

@@ -26,8 +26,7 @@ const DEFAULT_LIMIT: usize = 100;
 const DEFAULT_K: usize = 10;
 
 async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
-    let spatial = spatial_for_list(&params)?;
-    let query = parse_query(&params, spatial, &state)?;
+    let query = parse_filters(&params, &state)?;
     let page = state.registry.query(&query).await?;
     Ok(Json(collection(page)))
 }
@@ -166,7 +165,22 @@ fn metres(params: &Params, name: &str) -> Result<Option<f64>, ApiError> {
     Ok(Some(v))
 }
 
-fn spatial_for_list(params: &Params) -> Result<Spatial, ApiError> {
+/// A list query: where (bbox, lon/lat/radius_m or within) and the filters.
+pub fn parse_filters(params: &Params, state: &AppState) -> Result<AssetQuery, ApiError> {
+    let spatial = spatial_for_list(params, state)?;
+    parse_query(params, spatial, state)
+}
+
+fn spatial_for_list(params: &Params, state: &AppState) -> Result<Spatial, ApiError> {
+    if let Some(code) = params.get("within") {
+        if params.get("bbox").is_some() || params.get("lon").is_some() || params.get("lat").is_some() {
+            return Err(ApiError::bad("within", "give either within or bbox or lon/lat, not more than one"));
+        }
+        if state.registry.areas().get(code).is_none() {
+            return Err(ApiError::bad("within", format!("no area has the code '{code}'")));
+        }
+        return Ok(Spatial::Within(code.to_string()));
+    }
     let bbox = params.parse::<BBox>("bbox")?;
     let center = center(params)?;
     let radius_m = metres(params, "radius_m")?;

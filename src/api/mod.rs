@@ -1,10 +1,13 @@
 //! The HTTP API, one module per resource, merged here.
 
+mod areas;
 mod assets;
 mod auth;
 mod error;
 mod extract;
 mod health;
+mod postcodes;
+mod transfer;
 mod vocabulary;
 
 pub use error::ApiError;
@@ -28,6 +31,9 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(assets::router())
         .merge(health::router())
         .merge(vocabulary::router())
+        .merge(areas::router())
+        .merge(postcodes::router())
+        .merge(transfer::router())
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) });
     if let Some(dir) = web_dir {
         let index = dir.join("index.html");

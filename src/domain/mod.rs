@@ -1,6 +1,7 @@
 //! Domain types. A value of one of these types is valid by construction:
 //! parsing is the only way in, so the layers above never re-check.
 
+mod area;
 mod asset;
 mod capital;
 mod coords;
@@ -8,8 +9,9 @@ mod error;
 mod vocabulary;
 
 pub use asset::{
-    geometry_json, normalise_postcode, parse_geometry, Asset, AssetDraft, Placement, Status, Visibility,
+    check_geometry, geometry_json, normalise_postcode, parse_geometry, Asset, AssetDraft, Placement, Status, Visibility,
 };
+pub use area::{Area, Postcode};
 pub use capital::Capital;
 pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
 pub use error::FieldError;

@@ -2,16 +2,21 @@
 //! transaction with its change-log row, then to this server's index; reads
 //! take their spatial answer from the index and their records from the store.
 
+mod areas;
 mod query;
+
+pub use areas::AreaSet;
 
 pub use query::{AssetQuery, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 
-use crate::domain::{parse_geometry, Asset, AssetDraft, FieldError, Status, Vocabulary};
+use crate::domain::{
+    parse_geometry, Asset, AssetDraft, BBox, FieldError, Postcode, Status, Vocabulary,
+};
 use crate::index::{AssetIndex, Filter, Hit, IndexRecord};
 use crate::store::{Change, ChangeOp, Store, StoreError};
 use chrono::{SubsecRound, Utc};
 use serde_json::{Map, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 use uuid::Uuid;
@@ -49,6 +54,8 @@ pub struct Health {
 pub struct Registry {
     store: Arc<dyn Store>,
     index: RwLock<AssetIndex>,
+    areas: RwLock<Arc<AreaSet>>,
+    postcodes: RwLock<Arc<HashMap<String, Postcode>>>,
     vocabulary: Vocabulary,
 }
 
@@ -57,11 +64,46 @@ impl Registry {
     pub async fn open(store: Arc<dyn Store>, vocabulary: Vocabulary) -> Result<Registry> {
         let (records, last_seq) = store.index_records().await?;
         let index = AssetIndex::bulk_load(records, last_seq);
-        Ok(Registry {
+        let registry = Registry {
             store,
             index: RwLock::new(index),
+            areas: RwLock::default(),
+            postcodes: RwLock::default(),
             vocabulary,
-        })
+        };
+        registry.reload_areas().await?;
+        Ok(registry)
+    }
+
+    /// A postcode's centroid, in any spacing or case.
+    pub fn postcode(&self, raw: &str) -> Option<Postcode> {
+        let lookup = self.postcodes.read().unwrap_or_else(|e| e.into_inner()).clone();
+        lookup.get(&crate::domain::normalise_postcode(raw)).cloned()
+    }
+
+    pub fn postcodes(&self) -> Arc<HashMap<String, Postcode>> {
+        self.postcodes.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The areas as loaded; a snapshot that later reloads do not change.
+    pub fn areas(&self) -> Arc<AreaSet> {
+        self.areas.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Reads areas and postcodes again from the store, after they were
+    /// imported.
+    pub async fn reload_areas(&self) -> Result<()> {
+        let fresh = Arc::new(AreaSet::new(self.store.areas().await?));
+        *self.areas.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        let lookup: HashMap<String, Postcode> = self
+            .store
+            .postcodes()
+            .await?
+            .into_iter()
+            .map(|p| (p.postcode.clone(), p))
+            .collect();
+        *self.postcodes.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(lookup);
+        Ok(())
     }
 
     pub fn vocabulary(&self) -> &Vocabulary {
@@ -211,17 +253,7 @@ impl Registry {
     }
 
     pub async fn query(&self, q: &AssetQuery) -> Result<Page> {
-        let text_ids = match &q.text {
-            Some(text) => Some(
-                self.store
-                    .text_search(&text.to_lowercase())
-                    .await?
-                    .into_iter()
-                    .collect::<HashSet<Uuid>>(),
-            ),
-            None => None,
-        };
-        let hits = self.hits(q, text_ids);
+        let hits = self.matching(q).await?;
         let number_matched = hits.len();
         let page: Vec<Hit> = hits.into_iter().skip(q.offset).take(q.limit).collect();
         let ids: Vec<Uuid> = page.iter().map(|h| h.id).collect();
@@ -236,6 +268,21 @@ impl Registry {
             number_matched,
             items,
         })
+    }
+
+    /// Every asset a query matches, in answer order, ignoring paging.
+    pub async fn matching(&self, q: &AssetQuery) -> Result<Vec<Hit>> {
+        let text_ids = match &q.text {
+            Some(text) => Some(
+                self.store
+                    .text_search(&text.to_lowercase())
+                    .await?
+                    .into_iter()
+                    .collect::<HashSet<Uuid>>(),
+            ),
+            None => None,
+        };
+        Ok(self.hits(q, text_ids))
     }
 
     /// The spatial and attribute part of a query, answered from the index.
@@ -267,6 +314,28 @@ impl Registry {
                 hits
             }
             Spatial::BBox(b) => index.in_bbox(b, &filter),
+            Spatial::Within(code) => {
+                let areas = self.areas();
+                let Some(area) = areas.get(code) else {
+                    return Vec::new();
+                };
+                let Some(env) = AreaSet::envelope(area) else {
+                    return Vec::new();
+                };
+                let (lo, hi) = (env.lower(), env.upper());
+                let Ok(bbox) = BBox::new(lo[0], lo[1], hi[0], hi[1]) else {
+                    return Vec::new();
+                };
+                index
+                    .in_bbox(&bbox, &filter)
+                    .into_iter()
+                    .filter(|h| {
+                        index.get(h.id).is_some_and(|e| {
+                            areas.assign(e.point, &area.level).is_some_and(|a| a.code == area.code)
+                        })
+                    })
+                    .collect()
+            }
             Spatial::Radius { center, radius_m } => index.within_radius(*center, *radius_m, &filter),
             Spatial::Nearest {
                 center,

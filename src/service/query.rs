@@ -18,6 +18,8 @@ pub enum Spatial {
         k: usize,
         max_distance_m: Option<f64>,
     },
+    /// Inside the area with this code (by each asset's point).
+    Within(String),
 }
 
 /// A query for assets, already checked: limits are within bounds and

@@ -8,7 +8,7 @@ mod sqlite;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
-use crate::domain::Asset;
+use crate::domain::{Area, Asset, Postcode};
 use crate::index::IndexRecord;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -99,6 +99,24 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every asset, archived included, in id order: for export and checks.
     async fn all_assets(&self) -> Result<Vec<Asset>>;
+
+    /// Assets whose `source` starts with `prefix`: what an importer wrote
+    /// before from the same data set.
+    async fn assets_by_source_prefix(&self, prefix: &str) -> Result<Vec<Asset>>;
+
+    /// Inserts areas, or replaces name, level and boundary of those whose
+    /// code exists (population is kept), in one statement.
+    async fn upsert_areas(&self, areas: &[Area]) -> Result<()>;
+
+    /// Sets population by area code; returns the codes that match no area.
+    async fn set_population(&self, values: &[(String, f64)]) -> Result<Vec<String>>;
+
+    async fn areas(&self) -> Result<Vec<Area>>;
+
+    /// Inserts or replaces postcodes, in one statement.
+    async fn load_postcodes(&self, rows: &[Postcode]) -> Result<()>;
+
+    async fn postcodes(&self) -> Result<Vec<Postcode>>;
 }
 
 /// Opens the store a URL names: `postgres://` or `postgresql://` for PostGIS,

@@ -1,6 +1,6 @@
-use super::sql::{self, AssetRow, ChangeRow, Dialect, IndexRow, Statements};
+use super::sql::{self, AreaRow, AssetRow, ChangeRow, Dialect, IndexRow, PostcodeRow, Statements};
 use super::{Change, LoggedChange, Result, Store, StoreError};
-use crate::domain::Asset;
+use crate::domain::{Area, Asset, Postcode};
 use crate::index::IndexRecord;
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -104,6 +104,49 @@ impl Store for PgStore {
 
     async fn all_assets(&self) -> Result<Vec<Asset>> {
         let rows: Vec<AssetRow> = sqlx::query_as(&self.sql.all).fetch_all(&self.pool).await?;
+        sql::convert_all(rows)
+    }
+
+    async fn assets_by_source_prefix(&self, prefix: &str) -> Result<Vec<Asset>> {
+        let rows: Vec<AssetRow> = sqlx::query_as(&self.sql.by_source_prefix)
+            .bind(prefix)
+            .bind(prefix.chars().count() as i32)
+            .fetch_all(&self.pool)
+            .await?;
+        sql::convert_all(rows)
+    }
+
+    async fn upsert_areas(&self, areas: &[Area]) -> Result<()> {
+        sqlx::query(&self.sql.upsert_areas)
+            .bind(sql::areas_json(areas))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_population(&self, values: &[(String, f64)]) -> Result<Vec<String>> {
+        sqlx::query(&self.sql.set_population)
+            .bind(sql::population_json(values))
+            .execute(&self.pool)
+            .await?;
+        Ok(sql::unmatched(values, &self.areas().await?))
+    }
+
+    async fn areas(&self) -> Result<Vec<Area>> {
+        let rows: Vec<AreaRow> = sqlx::query_as(&self.sql.areas).fetch_all(&self.pool).await?;
+        sql::convert_all(rows)
+    }
+
+    async fn load_postcodes(&self, rows: &[Postcode]) -> Result<()> {
+        sqlx::query(&self.sql.load_postcodes)
+            .bind(sql::postcodes_json(rows))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn postcodes(&self) -> Result<Vec<Postcode>> {
+        let rows: Vec<PostcodeRow> = sqlx::query_as(&self.sql.postcodes).fetch_all(&self.pool).await?;
         sql::convert_all(rows)
     }
 }

@@ -123,6 +123,58 @@ impl Dialect {
         }
     }
 
+    /// Bulk writes take their rows as one JSON array bound at `$1`: one
+    /// statement, so all rows land or none, and one round trip.
+    fn json_rows(self, columns: &[(&str, &str)]) -> String {
+        match self {
+            Dialect::Postgres => {
+                let cols: Vec<String> = columns.iter().map(|(c, t)| format!("{c} {t}")).collect();
+                format!("jsonb_to_recordset($1::jsonb) as x({})", cols.join(", "))
+            }
+            Dialect::Sqlite => {
+                let cols: Vec<String> = columns
+                    .iter()
+                    .map(|(c, _)| format!("json_extract(value, '$.{c}') as {c}"))
+                    .collect();
+                format!("(select {} from json_each($1)) as x", cols.join(", "))
+            }
+        }
+    }
+
+    fn upsert_areas(self) -> String {
+        let rows = self.json_rows(&[("code", "text"), ("name", "text"), ("level", "text"), ("geom", "text"), ("updated_at", "timestamptz")]);
+        format!(
+            "insert into area (area_code, name, level, geom, updated_at) \
+             select x.code, x.name, x.level, {}, x.updated_at from {rows} where true \
+             on conflict (area_code) do update set name = excluded.name, level = excluded.level, \
+             geom = excluded.geom, updated_at = excluded.updated_at",
+            self.value_in(Kind::Geometry, "x.geom")
+        )
+    }
+
+    fn set_population(self) -> String {
+        let rows = self.json_rows(&[("code", "text"), ("value", "float8")]);
+        match self {
+            Dialect::Postgres => format!(
+                "update area set population = x.value from {rows} where area.area_code = x.code"
+            ),
+            Dialect::Sqlite => format!(
+                "update area set population = (select x.value from {rows} where x.code = area.area_code) \
+                 where area_code in (select json_extract(value, '$.code') from json_each($1))"
+            ),
+        }
+    }
+
+    fn load_postcodes(self) -> String {
+        let rows = self.json_rows(&[("postcode", "text"), ("lon", "float8"), ("lat", "float8"), ("lsoa_code", "text")]);
+        format!(
+            "insert into postcode (postcode, lon, lat, lsoa_code) \
+             select x.postcode, x.lon, x.lat, x.lsoa_code from {rows} where true \
+             on conflict (postcode) do update set lon = excluded.lon, lat = excluded.lat, \
+             lsoa_code = excluded.lsoa_code"
+        )
+    }
+
     fn contains(self, haystack: &str, needle: &str) -> String {
         match self {
             Dialect::Postgres => format!("strpos({haystack}, {needle}) > 0"),
@@ -144,6 +196,12 @@ pub struct Statements {
     pub changes_since: String,
     pub text_search: String,
     pub all: String,
+    pub by_source_prefix: String,
+    pub upsert_areas: String,
+    pub set_population: String,
+    pub areas: String,
+    pub load_postcodes: String,
+    pub postcodes: String,
 }
 
 impl Statements {
@@ -202,6 +260,19 @@ impl Statements {
                 d.contains("search_text", "$1")
             ),
             all: format!("select {select} from asset order by asset_id"),
+            // A prefix compared as a substring, not with LIKE, whose
+            // wildcards a data set's name could contain.
+            by_source_prefix: format!(
+                "select {select} from asset where substr(source, 1, $2) = $1 order by source"
+            ),
+            upsert_areas: d.upsert_areas(),
+            set_population: d.set_population(),
+            areas: format!(
+                "select area_code, name, level, {}, population from area order by level, area_code",
+                d.value_out(Kind::Geometry, "geom")
+            ),
+            load_postcodes: d.load_postcodes(),
+            postcodes: "select postcode, lon, lat, lsoa_code from postcode order by postcode".into(),
         }
     }
 }
@@ -497,4 +568,91 @@ where
         last_seq = seq;
     }
     Ok(last_seq)
+}
+
+#[derive(sqlx::FromRow)]
+pub struct AreaRow {
+    area_code: String,
+    name: String,
+    level: String,
+    geom: String,
+    population: Option<f64>,
+}
+
+impl TryFrom<AreaRow> for crate::domain::Area {
+    type Error = StoreError;
+
+    fn try_from(r: AreaRow) -> Result<Self, StoreError> {
+        let value: serde_json::Value =
+            serde_json::from_str(&r.geom).map_err(|e| corrupt("boundary", &r.area_code, e))?;
+        let geometry: geojson::Geometry =
+            serde_json::from_value(value).map_err(|e| corrupt("boundary", &r.area_code, e))?;
+        Ok(crate::domain::Area {
+            geometry: geometry
+                .try_into()
+                .map_err(|e| corrupt("boundary", &r.area_code, e))?,
+            code: r.area_code,
+            name: r.name,
+            level: r.level,
+            population: r.population,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct PostcodeRow {
+    postcode: String,
+    lon: f64,
+    lat: f64,
+    lsoa_code: Option<String>,
+}
+
+impl TryFrom<PostcodeRow> for crate::domain::Postcode {
+    type Error = StoreError;
+
+    fn try_from(r: PostcodeRow) -> Result<Self, StoreError> {
+        Ok(crate::domain::Postcode {
+            postcode: r.postcode,
+            lon: r.lon,
+            lat: r.lat,
+            lsoa_code: r.lsoa_code,
+        })
+    }
+}
+
+pub fn areas_json(areas: &[crate::domain::Area]) -> String {
+    let now = Utc::now().to_rfc3339();
+    let rows: Vec<serde_json::Value> = areas
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "code": a.code, "name": a.name, "level": a.level,
+                "geom": crate::domain::geometry_json(&a.geometry).to_string(),
+                "updated_at": now,
+            })
+        })
+        .collect();
+    serde_json::Value::from(rows).to_string()
+}
+
+pub fn population_json(values: &[(String, f64)]) -> String {
+    let rows: Vec<serde_json::Value> = values
+        .iter()
+        .map(|(code, value)| serde_json::json!({"code": code, "value": value}))
+        .collect();
+    serde_json::Value::from(rows).to_string()
+}
+
+pub fn postcodes_json(rows: &[crate::domain::Postcode]) -> String {
+    serde_json::to_string(rows).expect("postcodes serialise")
+}
+
+/// Codes in `values` that are not among `known`.
+pub fn unmatched(values: &[(String, f64)], known: &[crate::domain::Area]) -> Vec<String> {
+    let known: std::collections::HashSet<&str> = known.iter().map(|a| a.code.as_str()).collect();
+    values
+        .iter()
+        .filter(|(code, _)| !known.contains(code.as_str()))
+        .map(|(code, _)| code.clone())
+        .collect()
 }

@@ -80,6 +80,9 @@ impl TestApp {
             admin_token: token.map(str::to_string),
             sync_interval_ms: 100,
             web_dir: "does-not-exist".into(),
+            sample: "does-not-exist".into(),
+            no_sample: true,
+            basemap_style: None,
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(assetmap::app::serve(args, listener, async {

@@ -1,0 +1,197 @@
+//! The command-line tools beside the server: import, export, postcodes and
+//! areas. They write to the store directly; a running server picks their
+//! changes up from the change log.
+
+use crate::config::{AreasCommand, ExportArgs, ImportArgs, PostcodesCommand, StoreArgs};
+use crate::domain::Vocabulary;
+use crate::import::areas::{self, AreaOptions, PopulationOptions};
+use crate::import::csv::CsvOptions;
+use crate::import::osm::{self, TagRule};
+use crate::import::{self, Mapping, MappingSpec, Options, Record};
+use crate::store::Store;
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+async fn open(args: &StoreArgs) -> anyhow::Result<(Arc<dyn Store>, Vocabulary)> {
+    let store = crate::store::open(&args.database_url).await?;
+    Ok((store, crate::app::vocabulary(args)?))
+}
+
+/// A spinner on a terminal that says what is going on; silent elsewhere.
+fn spinner(message: String) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"));
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let (store, vocabulary) = open(&args.store).await?;
+    if let Some(manifest) = &args.manifest {
+        let bar = spinner(format!("loading {}", manifest.display()));
+        let loaded = import::sample::load(store.as_ref(), &vocabulary, manifest, "cli").await?;
+        bar.finish_and_clear();
+        print_loaded(&loaded);
+        return Ok(());
+    }
+    let file = args.file.as_ref().expect("clap requires a file or a manifest");
+    let name = file.display().to_string();
+    let bar = spinner(format!("reading {name}"));
+    let records = read_records(&args, file, store.as_ref()).await?;
+    bar.set_message(format!("checking {} records from {name}", records.len()));
+    let mapping = Mapping::new(mapping_spec(&args)?).map_err(anyhow::Error::msg)?;
+    let options = Options {
+        dataset: args.dataset.clone().unwrap_or_else(|| dataset_name(file)),
+        dry_run: args.dry_run,
+        skip_invalid: args.skip_invalid,
+        actor: "cli".into(),
+    };
+    let (report, _) = import::run(store.as_ref(), &vocabulary, &mapping, records, &options).await?;
+    bar.finish_and_clear();
+    println!("{}", report.summary(&name));
+    if !report.rejected.is_empty() && !args.skip_invalid && !args.dry_run {
+        bail!(
+            "{} rows were rejected, so nothing was imported; fix them, or pass --skip-invalid to import the rest",
+            report.rejected.len()
+        );
+    }
+    Ok(())
+}
+
+fn print_loaded(loaded: &import::sample::Loaded) {
+    println!("postcodes: {}; areas: {}", loaded.postcodes, loaded.areas);
+    if !loaded.unmatched_population.is_empty() {
+        println!("population codes matching no area: {}", loaded.unmatched_population.join(", "));
+    }
+    for (dataset, report) in &loaded.layers {
+        println!("{}", report.summary(dataset));
+    }
+}
+
+/// `data/trafford_libraries.geojson` -> `trafford_libraries`.
+fn dataset_name(file: &Path) -> String {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    name.split('.').next().unwrap_or("import").to_string()
+}
+
+async fn read_records(args: &ImportArgs, file: &Path, store: &dyn Store) -> anyhow::Result<Vec<Record>> {
+    let name = file.display().to_string();
+    if name.ends_with(".pbf") {
+        let table: Vec<TagRule> = match &args.osm_tags {
+            Some(path) => serde_json::from_slice(&read_file(path)?)
+                .with_context(|| format!("reading the tag table {}", path.display()))?,
+            None => osm::default_tag_table(),
+        };
+        return Ok(osm::read(file, &table)?);
+    }
+    let bytes = read_file(file)?;
+    if name.ends_with(".csv") {
+        let options = CsvOptions {
+            lat_field: args.lat_field.clone(),
+            lon_field: args.lon_field.clone(),
+            wkt_field: args.wkt_field.clone(),
+            postcode_field: args.postcode_field.clone(),
+        };
+        let lookup = areas::lookup(&store.postcodes().await?);
+        Ok(import::csv::read(&bytes, &name, &options, &lookup)?)
+    } else {
+        let text = String::from_utf8(bytes).with_context(|| format!("{name} is not UTF-8 text"))?;
+        Ok(import::geojson::read(&text, &name)?)
+    }
+}
+
+fn mapping_spec(args: &ImportArgs) -> anyhow::Result<MappingSpec> {
+    let mut spec: MappingSpec = match &args.mapping {
+        Some(path) => serde_json::from_slice(&read_file(path)?)
+            .with_context(|| format!("reading the mapping {}", path.display()))?,
+        None => MappingSpec::default(),
+    };
+    for m in &args.map {
+        let (field, source) = m
+            .split_once('=')
+            .with_context(|| format!("--map {m}: expected FIELD=SOURCE"))?;
+        spec.map.insert(field.trim().to_string(), source.trim().to_string());
+    }
+    spec.capital = args.capital.clone().or(spec.capital);
+    spec.category = args.category.clone().or(spec.category);
+    spec.id_field = args.id_field.clone().or(spec.id_field);
+    Ok(spec)
+}
+
+pub async fn postcodes(command: PostcodesCommand) -> anyhow::Result<()> {
+    let PostcodesCommand::Load { file, lsoa_field, store } = command;
+    let (store, _) = open(&store).await?;
+    let rows = areas::read_postcodes(&read_file(&file)?, &file.display().to_string(), lsoa_field.as_deref())?;
+    store.load_postcodes(&rows).await?;
+    println!("{}: loaded {} postcodes", file.display(), rows.len());
+    Ok(())
+}
+
+pub async fn areas(command: AreasCommand) -> anyhow::Result<()> {
+    match command {
+        AreasCommand::Import { file, level, code_field, name_field, store } => {
+            let (store, _) = open(&store).await?;
+            let text = String::from_utf8(read_file(&file)?).context("the file is not UTF-8")?;
+            let options = AreaOptions { level, code_field, name_field };
+            let (found, rejects) = areas::read_areas(&text, &file.display().to_string(), &options)?;
+            if !rejects.is_empty() {
+                for r in &rejects {
+                    eprintln!("{}: {}: {}: {}", file.display(), r.place, r.field, r.reason);
+                }
+                bail!("{} features were rejected, so no areas were stored", rejects.len());
+            }
+            store.upsert_areas(&found).await?;
+            println!("{}: stored {} areas", file.display(), found.len());
+        }
+        AreasCommand::Population { file, code_field, value_field, filters, store } => {
+            let (store, _) = open(&store).await?;
+            let filters = filters
+                .iter()
+                .map(|f| {
+                    f.split_once('=')
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .with_context(|| format!("--where {f}: expected COLUMN=VALUE"))
+                })
+                .collect::<anyhow::Result<_>>()?;
+            let options = PopulationOptions { code_field, value_field, filters };
+            let values = areas::read_population(&read_file(&file)?, &file.display().to_string(), &options)?;
+            let unmatched = store.set_population(&values).await?;
+            println!("{}: {} values, {} matched an area", file.display(), values.len(), values.len() - unmatched.len());
+            if !unmatched.is_empty() {
+                println!("codes matching no area: {}", unmatched.join(", "));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let (store, vocabulary) = open(&args.store).await?;
+    let registry = crate::service::Registry::open(store, vocabulary).await?;
+    let mut query = crate::service::AssetQuery::everywhere();
+    let split = |v: &Option<String>| -> Vec<String> {
+        v.as_deref()
+            .map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+            .unwrap_or_default()
+    };
+    query.capitals = split(&args.capital)
+        .iter()
+        .map(|c| c.parse().map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<_>>()?;
+    query.categories = split(&args.category);
+    let mut out: Box<dyn std::io::Write> = match &args.out {
+        Some(path) => Box::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let format = crate::export::Format::parse(&args.format).map_err(anyhow::Error::msg)?;
+    crate::export::write_all(&registry, &query, format, &mut out).await?;
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Giving the register back in open formats: GeoJSON and CSV, written a
+//! chunk of assets at a time so that a large export never sits in memory.
+
+use crate::domain::{Asset, Visibility};
+use crate::service::{AssetQuery, Registry, ServiceError};
+use futures_util::Stream;
+use serde_json::Value;
+use std::sync::Arc;
+use uuid::Uuid;
+
+const CHUNK: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Format {
+    GeoJson,
+    Csv,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format, String> {
+        match s {
+            "geojson" => Ok(Format::GeoJson),
+            "csv" => Ok(Format::Csv),
+            other => Err(format!("unknown format '{other}': use geojson or csv")),
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::GeoJson => "application/geo+json",
+            Format::Csv => "text/csv; charset=utf-8",
+        }
+    }
+
+    fn header(self) -> String {
+        match self {
+            Format::GeoJson => "{\"type\":\"FeatureCollection\",\"features\":[\n".into(),
+            Format::Csv => csv_line(COLUMNS.iter().map(|c| c.to_string())),
+        }
+    }
+
+    fn footer(self) -> &'static str {
+        match self {
+            Format::GeoJson => "\n]}\n",
+            Format::Csv => "",
+        }
+    }
+
+    /// A chunk of assets; `first` says whether one was written before.
+    fn render(self, assets: &[Asset], first: bool) -> String {
+        let mut out = String::new();
+        for (i, a) in assets.iter().enumerate() {
+            match self {
+                Format::GeoJson => {
+                    if !(first && i == 0) {
+                        out.push_str(",\n");
+                    }
+                    out.push_str(&a.to_public_feature().to_string());
+                }
+                Format::Csv => out.push_str(&csv_row(a)),
+            }
+        }
+        out
+    }
+}
+
+const COLUMNS: &[&str] = &[
+    "id", "name", "capital", "category", "description", "address", "postcode", "website", "email",
+    "phone", "opening_hours", "accessibility", "source", "status", "visibility", "verified_at",
+    "verified_by", "created_at", "updated_at", "version", "tags", "lon", "lat", "wkt",
+];
+
+fn csv_line(fields: impl Iterator<Item = String>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields.collect::<Vec<_>>()).expect("writing to memory");
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
+}
+
+/// One CSV row from the public feature, so area-only assets are generalised
+/// here exactly as in GeoJSON.
+fn csv_row(a: &Asset) -> String {
+    let f = a.to_public_feature();
+    let p = &f["properties"];
+    let text = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let placement = a.placement().for_visibility(a.draft.visibility);
+    let wkt = match a.draft.visibility {
+        Visibility::Exact => wkt::ToWkt::wkt_string(&a.draft.geometry),
+        Visibility::AreaOnly => format!("POINT({} {})", placement.point[0], placement.point[1]),
+    };
+    csv_line(COLUMNS.iter().map(|c| match *c {
+        "lon" => placement.point[0].to_string(),
+        "lat" => placement.point[1].to_string(),
+        "wkt" => wkt.clone(),
+        "tags" => p["tags"].to_string(),
+        other => text(&p[other]),
+    }))
+}
+
+async fn ids(registry: &Registry, query: &AssetQuery) -> Result<Vec<Uuid>, ServiceError> {
+    Ok(registry.matching(query).await?.into_iter().map(|h| h.id).collect())
+}
+
+/// Writes every matching asset to `out`: for the command line.
+pub async fn write_all(
+    registry: &Registry,
+    query: &AssetQuery,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    let ids = ids(registry, query).await?;
+    out.write_all(format.header().as_bytes())?;
+    for (n, chunk) in ids.chunks(CHUNK).enumerate() {
+        let assets = registry.store().get_many(chunk).await?;
+        out.write_all(format.render(&assets, n == 0).as_bytes())?;
+    }
+    out.write_all(format.footer().as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The same, as a stream of chunks for an HTTP body. The ids are fixed when
+/// the export starts; each chunk is read from the store as it is sent.
+pub async fn stream(
+    registry: Arc<Registry>,
+    query: AssetQuery,
+    format: Format,
+) -> Result<impl Stream<Item = Result<String, std::io::Error>>, ServiceError> {
+    let ids = ids(&registry, &query).await?;
+    let chunks: Arc<Vec<Vec<Uuid>>> = Arc::new(ids.chunks(CHUNK).map(<[Uuid]>::to_vec).collect());
+    enum Step {
+        Header,
+        Chunk(usize),
+        Footer,
+    }
+    Ok(futures_util::stream::unfold(Step::Header, move |step| {
+        let registry = registry.clone();
+        let chunks = chunks.clone();
+        async move {
+            match step {
+                Step::Header => Some((Ok(format.header()), Step::Chunk(0))),
+                Step::Chunk(i) if i < chunks.len() => {
+                    let item = registry
+                        .store()
+                        .get_many(&chunks[i])
+                        .await
+                        .map(|assets| format.render(&assets, i == 0))
+                        .map_err(std::io::Error::other);
+                    Some((item, Step::Chunk(i + 1)))
+                }
+                Step::Chunk(_) => Some((Ok(format.footer().to_string()), Step::Footer)),
+                Step::Footer => None,
+            }
+        }
+    }))
+}

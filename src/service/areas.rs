@@ -1,0 +1,125 @@
+//! Areas in memory: boundaries in an R-tree of their bounds, so that
+//! "which area is this point in" and "what is in this area" answer without
+//! the store.
+
+use crate::domain::Area;
+use geo::{BoundingRect, Coord, CoordinatePosition};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+use std::collections::HashMap;
+
+type Bounds = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+#[derive(Default)]
+pub struct AreaSet {
+    areas: Vec<Area>,
+    by_code: HashMap<String, usize>,
+    tree: RTree<Bounds>,
+}
+
+impl AreaSet {
+    pub fn new(areas: Vec<Area>) -> AreaSet {
+        let bounds = areas
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let r = a.geometry.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
+            })
+            .collect();
+        let by_code = areas.iter().enumerate().map(|(i, a)| (a.code.clone(), i)).collect();
+        AreaSet { areas, by_code, tree: RTree::bulk_load(bounds) }
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Area> {
+        self.by_code.get(code).map(|i| &self.areas[*i])
+    }
+
+    pub fn all(&self) -> &[Area] {
+        &self.areas
+    }
+
+    pub fn levels(&self) -> Vec<String> {
+        let mut levels: Vec<String> = self.areas.iter().map(|a| a.level.clone()).collect();
+        levels.sort();
+        levels.dedup();
+        levels
+    }
+
+    pub fn at_level<'a>(&'a self, level: &'a str) -> impl Iterator<Item = &'a Area> + 'a {
+        self.areas.iter().filter(move |a| a.level == level)
+    }
+
+    /// The one area of `level` a point belongs to. A point inside an area
+    /// belongs to it; a point on a boundary shared by several belongs to
+    /// the one with the lowest code, so that it is counted exactly once.
+    pub fn assign(&self, point: [f64; 2], level: &str) -> Option<&Area> {
+        let coord = Coord { x: point[0], y: point[1] };
+        let mut on_boundary: Option<&Area> = None;
+        for b in self.tree.locate_all_at_point(&point) {
+            let area = &self.areas[b.data];
+            if area.level != level {
+                continue;
+            }
+            match area.geometry.coordinate_position(&coord) {
+                geo::coordinate_position::CoordPos::Inside => return Some(area),
+                geo::coordinate_position::CoordPos::OnBoundary => {
+                    if on_boundary.is_none_or(|a| area.code < a.code) {
+                        on_boundary = Some(area);
+                    }
+                }
+                geo::coordinate_position::CoordPos::Outside => {}
+            }
+        }
+        on_boundary
+    }
+
+    /// The bounds of an area, for a first cut from the asset index.
+    pub fn envelope(area: &Area) -> Option<AABB<[f64; 2]>> {
+        let r = area.geometry.bounding_rect()?;
+        Some(AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, MultiPolygon};
+
+    fn square(code: &str, x0: f64, y0: f64, x1: f64, y1: f64) -> Area {
+        Area {
+            code: code.into(),
+            name: code.into(),
+            level: "ward".into(),
+            geometry: polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1), (x: x0, y: y0)].into(),
+            population: None,
+        }
+    }
+
+    #[test]
+    fn a_point_on_a_shared_boundary_belongs_to_one_area() {
+        let set = AreaSet::new(vec![square("B", 1.0, 0.0, 2.0, 1.0), square("A", 0.0, 0.0, 1.0, 1.0)]);
+        assert_eq!(set.assign([1.0, 0.5], "ward").unwrap().code, "A");
+        assert_eq!(set.assign([1.5, 0.5], "ward").unwrap().code, "B");
+        assert!(set.assign([5.0, 0.5], "ward").is_none());
+        assert!(set.assign([0.5, 0.5], "lsoa").is_none());
+    }
+
+    #[test]
+    fn holes_are_not_inside() {
+        let with_hole = Area {
+            geometry: MultiPolygon(vec![polygon!(
+                exterior: [(x: 0.0, y: 0.0), (x: 4.0, y: 0.0), (x: 4.0, y: 4.0), (x: 0.0, y: 4.0), (x: 0.0, y: 0.0)],
+                interiors: [[(x: 1.0, y: 1.0), (x: 3.0, y: 1.0), (x: 3.0, y: 3.0), (x: 1.0, y: 3.0), (x: 1.0, y: 1.0)]],
+            )])
+            .into(),
+            ..square("H", 0.0, 0.0, 1.0, 1.0)
+        };
+        let set = AreaSet::new(vec![with_hole]);
+        assert!(set.assign([2.0, 2.0], "ward").is_none());
+        assert_eq!(set.assign([0.5, 0.5], "ward").unwrap().code, "H");
+    }
+}
