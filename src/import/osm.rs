@@ -91,7 +91,9 @@ fn properties(tags: &HashMap<String, String>, rule: &TagRule) -> Map<String, Val
             p.insert(k.to_string(), Value::String(v));
         }
     };
-    put("name", get("name"));
+    // Parks and pitches are often unnamed in OSM: call them what they are
+    // rather than lose them.
+    put("name", get("name").or_else(|| Some(label(&rule.category))));
     put("capital", Some(rule.capital.as_str().to_string()));
     put("category", Some(rule.category.clone()));
     let street: Vec<String> = ["addr:housenumber", "addr:street"]
@@ -111,6 +113,23 @@ fn properties(tags: &HashMap<String, String>, rule: &TagRule) -> Map<String, Val
     put("description", get("description"));
     put("accessibility", get("wheelchair").map(|w| format!("wheelchair: {w}")));
     p
+}
+
+/// `green_space` -> `Green space`.
+fn label(category: &str) -> String {
+    let words = category.replace('_', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// OSM stores positions in units of 1e-7 degrees; dividing the integer
+/// gives the double nearest the decimal OSM shows, which the stores then
+/// keep exactly (nano-degree arithmetic leaves noise in the last digit).
+fn position(decimicro_lon: i32, decimicro_lat: i32) -> (f64, f64) {
+    (f64::from(decimicro_lon) / 1e7, f64::from(decimicro_lat) / 1e7)
 }
 
 struct Tagged {
@@ -136,17 +155,19 @@ pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> 
         .map_err(unreadable)?
         .for_each(|element| match element {
             Element::Node(n) => {
-                nodes.insert(n.id(), (n.lon(), n.lat()));
+                let at = position(n.decimicro_lon(), n.decimicro_lat());
+                nodes.insert(n.id(), at);
                 let tags = owned(&mut n.tags());
                 if classify(&tags, table).is_some() {
-                    tagged.push(Tagged { kind: "node", id: n.id(), tags, node: Some((n.lon(), n.lat())), refs: vec![], members: vec![] });
+                    tagged.push(Tagged { kind: "node", id: n.id(), tags, node: Some(at), refs: vec![], members: vec![] });
                 }
             }
             Element::DenseNode(n) => {
-                nodes.insert(n.id(), (n.lon(), n.lat()));
+                let at = position(n.decimicro_lon(), n.decimicro_lat());
+                nodes.insert(n.id(), at);
                 let tags = owned(&mut n.tags());
                 if classify(&tags, table).is_some() {
-                    tagged.push(Tagged { kind: "node", id: n.id(), tags, node: Some((n.lon(), n.lat())), refs: vec![], members: vec![] });
+                    tagged.push(Tagged { kind: "node", id: n.id(), tags, node: Some(at), refs: vec![], members: vec![] });
                 }
             }
             Element::Way(w) => {
@@ -178,8 +199,17 @@ pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> 
             let source = format!("osm:{}/{}", t.kind, t.id);
             let geometry = match (t.kind, t.node) {
                 (_, Some((lon, lat))) => Ok(Point::new(lon, lat).into()),
-                ("way", _) => way_geometry(&t.refs, &nodes),
-                _ => relation_geometry(&t.members, &ways, &nodes),
+                ("way", _) => way_geometry(&t.refs, &nodes).or_else(|_| partial(&t.refs, &nodes)),
+                _ => relation_geometry(&t.members, &ways, &nodes).or_else(|e| {
+                    let refs: Vec<i64> = t
+                        .members
+                        .iter()
+                        .filter_map(|(id, _)| ways.get(id))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    partial(&refs, &nodes).map_err(|_| e)
+                }),
             }
             .map_err(|m| FieldError::new("geometry", m));
             Record {
@@ -202,6 +232,18 @@ fn coords(refs: &[i64], nodes: &HashMap<i64, (f64, f64)>) -> Result<Vec<Coord<f6
                 .ok_or_else(|| format!("node {r} is missing from the extract"))
         })
         .collect()
+}
+
+/// An object cut by the extract's edge (or a broken multipolygon) is
+/// placed at the mean of the nodes that are present, rather than lost.
+fn partial(refs: &[i64], nodes: &HashMap<i64, (f64, f64)>) -> Result<Geometry<f64>, String> {
+    let present: Vec<&(f64, f64)> = refs.iter().filter_map(|r| nodes.get(r)).collect();
+    if present.is_empty() {
+        return Err("none of its nodes is in the extract".into());
+    }
+    let n = present.len() as f64;
+    let (x, y) = present.iter().fold((0.0, 0.0), |(x, y), (a, b)| (x + a, y + b));
+    Ok(Point::new(x / n, y / n).into())
 }
 
 /// A closed way is an area; an open one (a path, a fence) is placed at its

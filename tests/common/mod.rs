@@ -212,13 +212,13 @@ macro_rules! on_both_stores {
         mod sqlite {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
-                super::$name(crate::common::Backend::Sqlite).await
+                super::$name($crate::common::Backend::Sqlite).await
             })*
         }
         mod postgis {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
-                super::$name(crate::common::Backend::Postgis).await
+                super::$name($crate::common::Backend::Postgis).await
             })*
         }
     };
