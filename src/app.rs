@@ -1,7 +1,7 @@
 //! Starting a server: open the store, load the index, tail the change log,
 //! and answer HTTP until told to stop.
 
-use crate::api::{self, AppState};
+use crate::api::{self, AppState, PageConfig};
 use crate::config::{ServeArgs, StoreArgs};
 use crate::domain::Vocabulary;
 use crate::service::Registry;
@@ -63,6 +63,18 @@ async fn load_sample(args: &ServeArgs, registry: &Registry) -> anyhow::Result<()
     Ok(())
 }
 
+/// The sample's attribution lines, and OpenStreetMap's for OSM imports.
+fn attribution(args: &ServeArgs) -> Vec<String> {
+    let mut lines = crate::import::sample::Manifest::load(&args.sample)
+        .map(|m| m.attribution)
+        .unwrap_or_default();
+    let osm = "© OpenStreetMap contributors (ODbL)";
+    if !lines.iter().any(|l| l.contains("OpenStreetMap")) {
+        lines.push(osm.to_string());
+    }
+    lines
+}
+
 pub async fn open_registry(args: &StoreArgs) -> anyhow::Result<Arc<Registry>> {
     let store = crate::store::open(&args.database_url).await?;
     let registry = Registry::open(store, vocabulary(args)?).await?;
@@ -89,6 +101,10 @@ pub async fn serve(
     let state = AppState {
         registry,
         admin_token: args.admin_token.as_deref().map(Arc::from),
+        page: Arc::new(PageConfig {
+            basemap_style: args.basemap_style.clone(),
+            attribution: attribution(&args),
+        }),
     };
     let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());
     let app = api::router(state, web_dir);

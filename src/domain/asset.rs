@@ -150,6 +150,7 @@ const READ_ONLY: &[&str] = &[
     "updated_by",
     "distance_m",
     "consent_at",
+    "point",
 ];
 
 impl AssetDraft {
@@ -485,6 +486,9 @@ impl Asset {
         props.insert("version".into(), json!(self.version));
         props.insert("created_at".into(), json!(self.created_at.to_rfc3339()));
         props.insert("updated_at".into(), json!(self.updated_at.to_rfc3339()));
+        // Where distances are measured to, and where a map can pin a park.
+        let point = self.placement().for_visibility(d.visibility).point;
+        props.insert("point".into(), json!(point));
         let geometry = match d.visibility {
             Visibility::Exact => geometry_json(&d.geometry),
             Visibility::AreaOnly => {

@@ -92,6 +92,16 @@ impl AssetIndex {
         self.by_id.is_empty()
     }
 
+    /// The bounds of everything indexed, `[[west, south], [east, north]]`.
+    pub fn bounds(&self) -> Option<[[f64; 2]; 2]> {
+        use rstar::Envelope;
+        if self.is_empty() {
+            return None;
+        }
+        let env = self.tree.root().envelope();
+        Some([env.lower(), env.upper()]).filter(|_| env.area().is_finite())
+    }
+
     pub fn last_seq(&self) -> i64 {
         self.last_seq
     }

@@ -1,0 +1,124 @@
+// The map page in headless Chromium against a real server with the
+// Trafford sample map.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startServer, launch, openMap, settled, axePath, artifacts } from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const api = async (path) => (await fetch(`${server.base}${path}`)).json();
+
+test("loads with no console errors, and counts what the API counts", async () => {
+  const { page, errors } = await openMap(browser, server.base);
+  const bbox = await page.evaluate(() => document.body.dataset.bbox);
+  const shown = Number(await page.getAttribute("#count", "data-count"));
+  const body = await api(`/api/assets?bbox=${bbox}&limit=1`);
+  assert.ok(body.numberMatched > 1000, `the sample map is loaded (${body.numberMatched})`);
+  assert.equal(shown, body.numberMatched);
+  // Zoomed in on Altrincham, the count follows the view.
+  const near = await openMap(browser, server.base, { hash: "#map=15/53.3874/-2.3497" });
+  const nearBbox = await near.page.evaluate(() => document.body.dataset.bbox);
+  const nearShown = Number(await near.page.getAttribute("#count", "data-count"));
+  const nearBody = await api(`/api/assets?bbox=${nearBbox}&limit=1`);
+  assert.equal(nearShown, nearBody.numberMatched);
+  assert.ok(nearShown < body.numberMatched);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(near.errors, []);
+  await page.close();
+  await near.page.close();
+});
+
+test("turning a capital off removes it from the map and the list", async () => {
+  const { page } = await openMap(browser, server.base, { hash: "#map=14/53.3874/-2.3497" });
+  const capitals = () =>
+    page.$$eval("#list li button .meta", (els) => els.map((e) => e.textContent.trim().split(" · ")[0]));
+  assert.ok((await capitals()).includes("Physical"));
+  const before = Number(await page.getAttribute("#count", "data-count"));
+  const physical = Number(await page.textContent("#count-physical"));
+  await page.uncheck("#toggle-physical");
+  assert.ok(!(await capitals()).includes("Physical"));
+  assert.equal(Number(await page.getAttribute("#count", "data-count")), before - physical);
+  const onMap = await page.evaluate(async () => {
+    const data = await window.assetmap.map.getSource("assets").getData();
+    return data.features.map((f) => f.properties.capital);
+  });
+  assert.ok(onMap.length > 0);
+  assert.ok(!onMap.includes("physical"), "no physical assets in the map's data");
+  const bbox = await page.evaluate(() => document.body.dataset.bbox);
+  const api_ = await api(`/api/assets?bbox=${bbox}&capital=social,human,public,financial&limit=1`);
+  assert.equal(Number(await page.getAttribute("#count", "data-count")), api_.numberMatched);
+  assert.match(page.url(), /off=physical/);
+  await page.close();
+});
+
+test("search finds Altrincham Library and its details open", async () => {
+  const { page } = await openMap(browser, server.base);
+  await page.fill("#q", "Altrincham Library");
+  await page.click("#search button[type=submit]");
+  await page.waitForFunction(() => [...document.querySelectorAll("#list .name")].some((e) => e.textContent === "Altrincham Library"));
+  await settled(page);
+  const ids = await page.$$eval("#list button", (els) => els.map((e) => e.dataset.id));
+  const bbox = await page.evaluate(() => document.body.dataset.bbox);
+  const want = await api(`/api/assets?bbox=${bbox}&q=Altrincham%20Library`);
+  assert.deepEqual(ids, want.features.map((f) => f.id));
+  const names = await page.$$eval("#list .name", (els) => els.map((e) => e.textContent));
+  assert.ok(names.includes("Altrincham Library"));
+  assert.match(page.url(), /q=Altrincham(\+|%20)Library/);
+  await page.click("#list button:has-text('Altrincham Library')");
+  await page.waitForSelector("#details:not([hidden])");
+  const details = await page.textContent("#details");
+  assert.match(details, /2 Pott Street, Altrincham/);
+  assert.match(details, /WA14 1AH/);
+  assert.match(details, /Open Government Licence/);
+  const website = await page.getAttribute("#details a[href^='https://www.trafford.gov.uk']", "href");
+  assert.ok(website);
+  await page.close();
+});
+
+test("near here lists the nearest assets to a postcode in distance order", async () => {
+  const { page } = await openMap(browser, server.base);
+  await page.fill("#postcode", "wa14 1ah");
+  await page.click("#near button[type=submit]");
+  await page.waitForSelector("#near-list li");
+  const rows = await page.$$eval("#near-list li", (els) =>
+    els.map((e) => ({ name: e.querySelector(".name").textContent, dist: e.querySelector(".dist").textContent })),
+  );
+  assert.equal(rows.length, 10);
+  const metres = rows.map((r) => (r.dist.endsWith("km") ? parseFloat(r.dist) * 1000 : parseFloat(r.dist)));
+  for (let i = 1; i < metres.length; i++) assert.ok(metres[i - 1] <= metres[i], `${rows[i - 1].dist} then ${rows[i].dist}`);
+  const pc = await api("/api/postcodes/WA14%201AH");
+  const want = await api(`/api/assets/nearest?lon=${pc.lon}&lat=${pc.lat}&k=10`);
+  assert.deepEqual(rows.map((r) => r.name), want.features.map((f) => f.properties.name));
+  await page.close();
+});
+
+test("an axe scan finds no serious or critical problems", async () => {
+  const { page } = await openMap(browser, server.base, { hash: "#map=14/53.3874/-2.3497" });
+  await page.addScriptTag({ content: readFileSync(axePath, "utf8") });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), []);
+  await page.close();
+});
+
+test("screenshots at desktop and phone sizes", async () => {
+  for (const [name, width, height] of [["desktop", 1280, 800], ["phone", 375, 812]]) {
+    const { page, errors } = await openMap(browser, server.base, { width, height, hash: "#map=13/53.42/-2.33" });
+    await page.screenshot({ path: join(artifacts, `map-${name}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
