@@ -36,25 +36,47 @@ fn mapping() -> Mapping {
 
 async fn pg_database(rt_name: &str) -> Option<String> {
     use sqlx::Connection;
-    let server = std::env::var("ASSETMAP_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let mut conn = sqlx::PgConnection::connect(&format!("{server}/postgres")).await.ok()?;
+    let server = std::env::var("ASSETMAP_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let mut conn = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .ok()?;
     let name = format!("assetmap_bench_{rt_name}_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("create database {name}")).execute(&mut conn).await.ok()?;
+    sqlx::query(&format!("create database {name}"))
+        .execute(&mut conn)
+        .await
+        .ok()?;
     Some(format!("{server}/{name}"))
 }
 
 /// Imports the collection into a fresh store `iters` times; returns the
 /// time spent in the import alone.
-async fn import_into(url_for: impl AsyncFn() -> String, text: &str, dry_run: bool, iters: u64) -> Duration {
+async fn import_into(
+    url_for: impl AsyncFn() -> String,
+    text: &str,
+    dry_run: bool,
+    iters: u64,
+) -> Duration {
     let mut total = Duration::ZERO;
     for _ in 0..iters {
         let store = assetmap::store::open(&url_for().await).await.unwrap();
-        let options = Options { dataset: "bench".into(), dry_run, skip_invalid: false, actor: "bench".into() };
+        let options = Options {
+            dataset: "bench".into(),
+            dry_run,
+            skip_invalid: false,
+            actor: "bench".into(),
+        };
         let start = Instant::now();
         let records = import::geojson::read(text, "bench").unwrap();
-        let (report, _) = import::run(store.as_ref(), &Vocabulary::default(), &mapping(), records, &options)
-            .await
-            .unwrap();
+        let (report, _) = import::run(
+            store.as_ref(),
+            &Vocabulary::default(),
+            &mapping(),
+            records,
+            &options,
+        )
+        .await
+        .unwrap();
         total += start.elapsed();
         assert_eq!(report.created, N);
     }
@@ -68,10 +90,15 @@ fn bench(c: &mut Criterion) {
     let counter = std::sync::atomic::AtomicUsize::new(0);
     let sqlite_url = async || {
         let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        format!("sqlite://{}", dir.path().join(format!("bench{n}.db")).display())
+        format!(
+            "sqlite://{}",
+            dir.path().join(format!("bench{n}.db")).display()
+        )
     };
     let mut g = c.benchmark_group("import_100k");
-    g.sample_size(10).measurement_time(Duration::from_secs(60)).throughput(Throughput::Elements(N as u64));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(60))
+        .throughput(Throughput::Elements(N as u64));
     g.bench_function("dry_run_baseline", |b| {
         b.iter_custom(|iters| rt.block_on(import_into(&sqlite_url, &text, true, iters)))
     });
@@ -81,7 +108,12 @@ fn bench(c: &mut Criterion) {
     if rt.block_on(pg_database("probe")).is_some() {
         g.bench_function("postgis", |b| {
             b.iter_custom(|iters| {
-                rt.block_on(import_into(async || pg_database("import").await.unwrap(), &text, false, iters))
+                rt.block_on(import_into(
+                    async || pg_database("import").await.unwrap(),
+                    &text,
+                    false,
+                    iters,
+                ))
             })
         });
     } else {

@@ -17,7 +17,11 @@ fn records(n: usize) -> Vec<IndexRecord> {
         .map(|_| {
             let lon = rng.gen_range(-5.5..1.7);
             let lat = rng.gen_range(50.0..58.5);
-            let d = if rng.gen_bool(0.1) { rng.gen_range(0.0005..0.01) } else { 0.0 };
+            let d = if rng.gen_bool(0.1) {
+                rng.gen_range(0.0005..0.01)
+            } else {
+                0.0
+            };
             IndexRecord {
                 id: Uuid::from_u128(rng.gen()),
                 version: 1,
@@ -69,11 +73,14 @@ fn bench(c: &mut Criterion) {
     let centre = LonLat::new(-2.35, 53.42).unwrap();
 
     let mut load = c.benchmark_group("bulk_load_1m");
-    load.sample_size(10).measurement_time(Duration::from_secs(20));
+    load.sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     load.bench_function("rtree_bulk_load", |b| {
         b.iter(|| AssetIndex::bulk_load(black_box(data.clone()), 0))
     });
-    load.bench_function("baseline_clone_records", |b| b.iter(|| black_box(data.clone())));
+    load.bench_function("baseline_clone_records", |b| {
+        b.iter(|| black_box(data.clone()))
+    });
     load.finish();
 
     let mut g = c.benchmark_group("query_1m");
@@ -85,7 +92,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| scan_bbox(&data, black_box(&bbox)))
     });
     g.bench_function(BenchmarkId::new("radius_1km", "rtree"), |b| {
-        b.iter(|| index.within_radius(black_box(centre), 1000.0, &filter).len())
+        b.iter(|| {
+            index
+                .within_radius(black_box(centre), 1000.0, &filter)
+                .len()
+        })
     });
     g.bench_function(BenchmarkId::new("radius_1km", "linear_scan"), |b| {
         b.iter(|| scan_radius(&data, black_box(centre.xy()), 1000.0))

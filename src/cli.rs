@@ -23,7 +23,9 @@ async fn open(args: &StoreArgs) -> anyhow::Result<(Arc<dyn Store>, Vocabulary)> 
 /// A spinner on a terminal that says what is going on; silent elsewhere.
 fn spinner(message: String) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"),
+    );
     bar.set_message(message);
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
@@ -42,7 +44,10 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         print_loaded(&loaded);
         return Ok(());
     }
-    let file = args.file.as_ref().expect("clap requires a file or a manifest");
+    let file = args
+        .file
+        .as_ref()
+        .expect("clap requires a file or a manifest");
     let name = file.display().to_string();
     let bar = spinner(format!("reading {name}"));
     let records = read_records(&args, file, store.as_ref()).await?;
@@ -69,7 +74,10 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
 fn print_loaded(loaded: &import::sample::Loaded) {
     println!("postcodes: {}; areas: {}", loaded.postcodes, loaded.areas);
     if !loaded.unmatched_population.is_empty() {
-        println!("population codes matching no area: {}", loaded.unmatched_population.join(", "));
+        println!(
+            "population codes matching no area: {}",
+            loaded.unmatched_population.join(", ")
+        );
     }
     for (dataset, report) in &loaded.layers {
         println!("{}", report.summary(dataset));
@@ -78,11 +86,18 @@ fn print_loaded(loaded: &import::sample::Loaded) {
 
 /// `data/trafford_libraries.geojson` -> `trafford_libraries`.
 fn dataset_name(file: &Path) -> String {
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     name.split('.').next().unwrap_or("import").to_string()
 }
 
-async fn read_records(args: &ImportArgs, file: &Path, store: &dyn Store) -> anyhow::Result<Vec<Record>> {
+async fn read_records(
+    args: &ImportArgs,
+    file: &Path,
+    store: &dyn Store,
+) -> anyhow::Result<Vec<Record>> {
     let name = file.display().to_string();
     if name.ends_with(".pbf") {
         let table: Vec<TagRule> = match &args.osm_tags {
@@ -118,7 +133,8 @@ fn mapping_spec(args: &ImportArgs) -> anyhow::Result<MappingSpec> {
         let (field, source) = m
             .split_once('=')
             .with_context(|| format!("--map {m}: expected FIELD=SOURCE"))?;
-        spec.map.insert(field.trim().to_string(), source.trim().to_string());
+        spec.map
+            .insert(field.trim().to_string(), source.trim().to_string());
     }
     spec.capital = args.capital.clone().or(spec.capital);
     spec.category = args.category.clone().or(spec.category);
@@ -127,9 +143,17 @@ fn mapping_spec(args: &ImportArgs) -> anyhow::Result<MappingSpec> {
 }
 
 pub async fn postcodes(command: PostcodesCommand) -> anyhow::Result<()> {
-    let PostcodesCommand::Load { file, lsoa_field, store } = command;
+    let PostcodesCommand::Load {
+        file,
+        lsoa_field,
+        store,
+    } = command;
     let (store, _) = open(&store).await?;
-    let rows = areas::read_postcodes(&read_file(&file)?, &file.display().to_string(), lsoa_field.as_deref())?;
+    let rows = areas::read_postcodes(
+        &read_file(&file)?,
+        &file.display().to_string(),
+        lsoa_field.as_deref(),
+    )?;
     store.load_postcodes(&rows).await?;
     println!("{}: loaded {} postcodes", file.display(), rows.len());
     Ok(())
@@ -137,21 +161,40 @@ pub async fn postcodes(command: PostcodesCommand) -> anyhow::Result<()> {
 
 pub async fn areas(command: AreasCommand) -> anyhow::Result<()> {
     match command {
-        AreasCommand::Import { file, level, code_field, name_field, store } => {
+        AreasCommand::Import {
+            file,
+            level,
+            code_field,
+            name_field,
+            store,
+        } => {
             let (store, _) = open(&store).await?;
             let text = String::from_utf8(read_file(&file)?).context("the file is not UTF-8")?;
-            let options = AreaOptions { level, code_field, name_field };
+            let options = AreaOptions {
+                level,
+                code_field,
+                name_field,
+            };
             let (found, rejects) = areas::read_areas(&text, &file.display().to_string(), &options)?;
             if !rejects.is_empty() {
                 for r in &rejects {
                     eprintln!("{}: {}: {}: {}", file.display(), r.place, r.field, r.reason);
                 }
-                bail!("{} features were rejected, so no areas were stored", rejects.len());
+                bail!(
+                    "{} features were rejected, so no areas were stored",
+                    rejects.len()
+                );
             }
             store.upsert_areas(&found).await?;
             println!("{}: stored {} areas", file.display(), found.len());
         }
-        AreasCommand::Population { file, code_field, value_field, filters, store } => {
+        AreasCommand::Population {
+            file,
+            code_field,
+            value_field,
+            filters,
+            store,
+        } => {
             let (store, _) = open(&store).await?;
             let filters = filters
                 .iter()
@@ -161,10 +204,20 @@ pub async fn areas(command: AreasCommand) -> anyhow::Result<()> {
                         .with_context(|| format!("--where {f}: expected COLUMN=VALUE"))
                 })
                 .collect::<anyhow::Result<_>>()?;
-            let options = PopulationOptions { code_field, value_field, filters };
-            let values = areas::read_population(&read_file(&file)?, &file.display().to_string(), &options)?;
+            let options = PopulationOptions {
+                code_field,
+                value_field,
+                filters,
+            };
+            let values =
+                areas::read_population(&read_file(&file)?, &file.display().to_string(), &options)?;
             let unmatched = store.set_population(&values).await?;
-            println!("{}: {} values, {} matched an area", file.display(), values.len(), values.len() - unmatched.len());
+            println!(
+                "{}: {} values, {} matched an area",
+                file.display(),
+                values.len(),
+                values.len() - unmatched.len()
+            );
             if !unmatched.is_empty() {
                 println!("codes matching no area: {}", unmatched.join(", "));
             }
@@ -179,7 +232,12 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let mut query = crate::service::AssetQuery::everywhere();
     let split = |v: &Option<String>| -> Vec<String> {
         v.as_deref()
-            .map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+            .map(|s| {
+                s.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
             .unwrap_or_default()
     };
     query.capitals = split(&args.capital)
@@ -188,7 +246,9 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<_>>()?;
     query.categories = split(&args.category);
     let mut out: Box<dyn std::io::Write> = match &args.out {
-        Some(path) => Box::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?),
+        Some(path) => Box::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        ),
         None => Box::new(std::io::stdout().lock()),
     };
     let format = crate::export::Format::parse(&args.format).map_err(anyhow::Error::msg)?;

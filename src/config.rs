@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "assetmap", version, about = "Map what a community has, and where the gaps are")]
+#[command(
+    name = "assetmap",
+    version,
+    about = "Map what a community has, and where the gaps are"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -145,7 +149,12 @@ pub struct ExportArgs {
 pub struct StoreArgs {
     /// Store of record: postgres://user@host/db for PostGIS, or sqlite://FILE
     /// for an embedded file, created on first run.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://assetmap.db", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://assetmap.db",
+        hide_env_values = true
+    )]
     pub database_url: String,
 
     /// A JSON file of extra categories per capital: {"social": [{"code": "men_in_sheds", "label": "Men in sheds"}]}
@@ -175,7 +184,11 @@ pub struct ServeArgs {
     pub web_dir: PathBuf,
 
     /// The sample map loaded into an empty store on first run.
-    #[arg(long, env = "ASSETMAP_SAMPLE", default_value = "data/trafford/manifest.json")]
+    #[arg(
+        long,
+        env = "ASSETMAP_SAMPLE",
+        default_value = "data/trafford/manifest.json"
+    )]
     pub sample: PathBuf,
 
     /// Start with an empty store instead of loading the sample map.
@@ -192,7 +205,10 @@ impl std::fmt::Debug for ServeArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServeArgs")
             .field("listen", &self.listen)
-            .field("database_url", &crate::store::redact(&self.store.database_url))
+            .field(
+                "database_url",
+                &crate::store::redact(&self.store.database_url),
+            )
             .field("admin_token", &self.admin_token.as_ref().map(|_| "****"))
             .finish()
     }

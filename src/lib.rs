@@ -1,5 +1,6 @@
 //! assetmap: map what a community has, find it, and see where the gaps are.
 
+pub mod analysis;
 pub mod api;
 pub mod app;
 pub mod cli;

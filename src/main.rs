@@ -1,5 +1,5 @@
-use assetmap::{app, cli};
 use assetmap::config::{Cli, Command};
+use assetmap::{app, cli};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -29,7 +29,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -23,7 +23,13 @@ async fn create_read_and_locate(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let r = app
         .request(Method::POST, "/api/assets")
-        .json(&point("Altrincham Library", "public", "library", -2.3497, 53.3874))
+        .json(&point(
+            "Altrincham Library",
+            "public",
+            "library",
+            -2.3497,
+            53.3874,
+        ))
         .send()
         .await
         .unwrap();
@@ -40,10 +46,18 @@ async fn create_read_and_locate(backend: Backend) {
     let (status, read) = status_json(r).await;
     assert_eq!(status, 200);
     assert_eq!(read, created);
-    assert_eq!(read["geometry"], json!({"type": "Point", "coordinates": [-2.3497, 53.3874]}));
+    assert_eq!(
+        read["geometry"],
+        json!({"type": "Point", "coordinates": [-2.3497, 53.3874]})
+    );
 
-    let (status, body) = app.get_json(&format!("/api/assets/{}", uuid::Uuid::new_v4())).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")));
+    let (status, body) = app
+        .get_json(&format!("/api/assets/{}", uuid::Uuid::new_v4()))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
     let (status, body) = app.get_json("/api/assets/not-a-uuid").await;
     assert_eq!((status, field(&body)), (400, "id"));
 
@@ -64,16 +78,28 @@ async fn patch_needs_the_current_version(backend: Backend) {
     let id = created["id"].as_str().unwrap();
 
     let (status, body) = app
-        .patch(id, 1, &json!({"properties": {"name": "Sale Waterside Library", "description": null}}))
+        .patch(
+            id,
+            1,
+            &json!({"properties": {"name": "Sale Waterside Library", "description": null}}),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["properties"]["version"], 2);
     assert_eq!(body["properties"]["name"], "Sale Waterside Library");
     assert_eq!(body["properties"]["description"], Value::Null);
-    assert_eq!(body["properties"]["category"], "library", "unpatched fields stay");
-    assert_eq!(body["properties"]["created_at"], created["properties"]["created_at"]);
+    assert_eq!(
+        body["properties"]["category"], "library",
+        "unpatched fields stay"
+    );
+    assert_eq!(
+        body["properties"]["created_at"],
+        created["properties"]["created_at"]
+    );
 
-    let (status, body) = app.patch(id, 1, &json!({"properties": {"name": "Lost edit"}})).await;
+    let (status, body) = app
+        .patch(id, 1, &json!({"properties": {"name": "Lost edit"}}))
+        .await;
     assert_eq!((status, field(&body)), (409, "If-Match"));
     assert_eq!(body["error"]["current_version"], 2);
 
@@ -86,25 +112,43 @@ async fn patch_needs_the_current_version(backend: Backend) {
     let (status, body) = status_json(r).await;
     assert_eq!((status, field(&body)), (428, "If-Match"));
 
-    let (status, body) = app.patch(id, 2, &json!({"properties": {"category": "food_bank"}})).await;
+    let (status, body) = app
+        .patch(id, 2, &json!({"properties": {"category": "food_bank"}}))
+        .await;
     assert_eq!((status, field(&body)), (422, "category"));
     let (status, body) = app
-        .patch(id, 2, &json!({"geometry": {"type": "Point", "coordinates": [-2.3, 91.0]}}))
+        .patch(
+            id,
+            2,
+            &json!({"geometry": {"type": "Point", "coordinates": [-2.3, 91.0]}}),
+        )
         .await;
     assert_eq!((status, field(&body)), (422, "geometry"));
 
     // Moving it moves it in the index.
     let (status, _) = app
-        .patch(id, 2, &json!({"geometry": {"type": "Point", "coordinates": [-2.25, 53.45]}}))
+        .patch(
+            id,
+            2,
+            &json!({"geometry": {"type": "Point", "coordinates": [-2.25, 53.45]}}),
+        )
         .await;
     assert_eq!(status, 200);
-    let (_, near_old) = app.get_json("/api/assets?lon=-2.32&lat=53.42&radius_m=100").await;
+    let (_, near_old) = app
+        .get_json("/api/assets?lon=-2.32&lat=53.42&radius_m=100")
+        .await;
     assert_eq!(near_old["numberMatched"], 0);
-    let (_, near_new) = app.get_json("/api/assets?lon=-2.25&lat=53.45&radius_m=100").await;
+    let (_, near_new) = app
+        .get_json("/api/assets?lon=-2.25&lat=53.45&radius_m=100")
+        .await;
     assert_eq!(names(&near_new), ["Sale Waterside Library"]);
 
     let (status, body) = app
-        .patch(&uuid::Uuid::new_v4().to_string(), 1, &json!({"properties": {}}))
+        .patch(
+            &uuid::Uuid::new_v4().to_string(),
+            1,
+            &json!({"properties": {}}),
+        )
         .await;
     assert_eq!(status, 404, "{body}");
     app.stop().await;
@@ -112,7 +156,9 @@ async fn patch_needs_the_current_version(backend: Backend) {
 
 async fn concurrent_edits_never_lose_an_update(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let created = app.create(&point("Hall", "physical", "village_hall", -2.3, 53.4)).await;
+    let created = app
+        .create(&point("Hall", "physical", "village_hall", -2.3, 53.4))
+        .await;
     let id = created["id"].as_str().unwrap().to_string();
     // Eight editors load version 1 and save at once.
     let edits: Vec<_> = (0..8)
@@ -128,23 +174,35 @@ async fn concurrent_edits_never_lose_an_update(backend: Backend) {
     for e in edits {
         results.push(e.await.unwrap());
     }
-    let ok: Vec<&Value> = results.iter().filter(|(s, _)| *s == 200).map(|(_, b)| b).collect();
+    let ok: Vec<&Value> = results
+        .iter()
+        .filter(|(s, _)| *s == 200)
+        .map(|(_, b)| b)
+        .collect();
     let conflicts = results.iter().filter(|(s, _)| *s == 409).count();
     assert_eq!(ok.len(), 1, "{results:?}");
     assert_eq!(conflicts, 7);
     let (_, now) = app.get_json(&format!("/api/assets/{id}")).await;
-    assert_eq!(now["properties"]["description"], ok[0]["properties"]["description"]);
+    assert_eq!(
+        now["properties"]["description"],
+        ok[0]["properties"]["description"]
+    );
     assert_eq!(now["properties"]["version"], 2);
     app.stop().await;
 }
 
 async fn archive_keeps_the_record_but_leaves_queries(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let created = app.create(&point("Old hall", "physical", "village_hall", -2.3, 53.4)).await;
+    let created = app
+        .create(&point("Old hall", "physical", "village_hall", -2.3, 53.4))
+        .await;
     let id = created["id"].as_str().unwrap();
     assert_eq!(app.archive(id).await, 204);
     let (status, body) = app.get_json(&format!("/api/assets/{id}")).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (410, Some("archived")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (410, Some("archived"))
+    );
     let (_, all) = app.get_json("/api/assets?bbox=-3,53,-2,54").await;
     assert_eq!(all["numberMatched"], 0);
     let (_, nearest) = app.get_json("/api/assets/nearest?lon=-2.3&lat=53.4").await;
@@ -166,10 +224,34 @@ async fn seed(app: &TestApp) {
     for f in [
         point("Altrincham Library", "public", "library", -2.3497, 53.3874),
         point("Sale Library", "public", "library", -2.3190, 53.4246),
-        point("Stretford Food Bank", "social", "food_bank", -2.3140, 53.4460),
-        point("Altrincham Foodbank", "social", "food_bank", -2.3520, 53.3860),
-        point("Urmston Community Centre", "physical", "community_centre", -2.3540, 53.4480),
-        point("Manchester Credit Union", "financial", "credit_union", -2.2400, 53.4800),
+        point(
+            "Stretford Food Bank",
+            "social",
+            "food_bank",
+            -2.3140,
+            53.4460,
+        ),
+        point(
+            "Altrincham Foodbank",
+            "social",
+            "food_bank",
+            -2.3520,
+            53.3860,
+        ),
+        point(
+            "Urmston Community Centre",
+            "physical",
+            "community_centre",
+            -2.3540,
+            53.4480,
+        ),
+        point(
+            "Manchester Credit Union",
+            "financial",
+            "credit_union",
+            -2.2400,
+            53.4800,
+        ),
     ] {
         app.create(&f).await;
     }
@@ -187,24 +269,47 @@ async fn bbox_filters_text_and_paging(backend: Backend) {
     assert_eq!(all["type"], "FeatureCollection");
     assert_eq!(all["numberMatched"], 6, "the credit union is outside");
 
-    let (_, social) = app.get_json(&format!("/api/assets?{trafford}&capital=social,public")).await;
+    let (_, social) = app
+        .get_json(&format!("/api/assets?{trafford}&capital=social,public"))
+        .await;
     assert_eq!(social["numberMatched"], 4);
-    let (_, libraries) = app.get_json(&format!("/api/assets?{trafford}&category=library")).await;
+    let (_, libraries) = app
+        .get_json(&format!("/api/assets?{trafford}&category=library"))
+        .await;
     let mut got = names(&libraries);
     got.sort();
     assert_eq!(got, ["Altrincham Library", "Sale Library"]);
 
     // q matches name, description and address, ignoring case.
-    let (_, altrincham) = app.get_json(&format!("/api/assets?{trafford}&q=altrincham")).await;
+    let (_, altrincham) = app
+        .get_json(&format!("/api/assets?{trafford}&q=altrincham"))
+        .await;
     let mut got = names(&altrincham);
     got.sort();
-    assert_eq!(got, ["Altrincham Foodbank", "Altrincham Library", "Timperley Hall"]);
+    assert_eq!(
+        got,
+        [
+            "Altrincham Foodbank",
+            "Altrincham Library",
+            "Timperley Hall"
+        ]
+    );
     let (_, none) = app.get_json(&format!("/api/assets?{trafford}&q=zzz")).await;
     assert_eq!(none["numberMatched"], 0);
 
-    let (_, page1) = app.get_json(&format!("/api/assets?{trafford}&limit=4")).await;
-    let (_, page2) = app.get_json(&format!("/api/assets?{trafford}&limit=4&offset=4")).await;
-    assert_eq!((page1["numberReturned"].as_u64(), page2["numberReturned"].as_u64()), (Some(4), Some(2)));
+    let (_, page1) = app
+        .get_json(&format!("/api/assets?{trafford}&limit=4"))
+        .await;
+    let (_, page2) = app
+        .get_json(&format!("/api/assets?{trafford}&limit=4&offset=4"))
+        .await;
+    assert_eq!(
+        (
+            page1["numberReturned"].as_u64(),
+            page2["numberReturned"].as_u64()
+        ),
+        (Some(4), Some(2))
+    );
     assert_eq!(page2["numberMatched"], 6);
     let mut both = names(&page1);
     both.extend(names(&page2));
@@ -221,9 +326,13 @@ async fn radius_and_nearest_answer_in_metres(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     seed(&app).await;
     // From Altrincham Library: the food bank is ~220 m away, Timperley Hall ~2 km.
-    let (_, near) = app.get_json("/api/assets?lon=-2.3497&lat=53.3874&radius_m=1000").await;
+    let (_, near) = app
+        .get_json("/api/assets?lon=-2.3497&lat=53.3874&radius_m=1000")
+        .await;
     assert_eq!(names(&near), ["Altrincham Library", "Altrincham Foodbank"]);
-    let d = near["features"][1]["properties"]["distance_m"].as_f64().unwrap();
+    let d = near["features"][1]["properties"]["distance_m"]
+        .as_f64()
+        .unwrap();
     assert!((200.0..240.0).contains(&d), "{d}");
 
     let (_, nearest) = app
@@ -231,7 +340,11 @@ async fn radius_and_nearest_answer_in_metres(backend: Backend) {
         .await;
     assert_eq!(
         names(&nearest),
-        ["Altrincham Foodbank", "Timperley Hall", "Urmston Community Centre"]
+        [
+            "Altrincham Foodbank",
+            "Timperley Hall",
+            "Urmston Community Centre"
+        ]
     );
     let distances: Vec<f64> = nearest["features"]
         .as_array()
@@ -272,13 +385,18 @@ async fn bad_query_parameters_name_their_field(backend: Backend) {
         ("/api/assets/nearest?lat=53", "lon"),
         ("/api/assets/nearest?lon=-2&lat=53&k=0", "k"),
         ("/api/assets/nearest?lon=-2&lat=53&k=100000", "k"),
-        ("/api/assets/nearest?lon=-2&lat=53&max_distance_m=0", "max_distance_m"),
+        (
+            "/api/assets/nearest?lon=-2&lat=53&max_distance_m=0",
+            "max_distance_m",
+        ),
         ("/api/assets/nearest?lon=-2&lat=NaN", "lat"),
     ];
     for (path, want) in cases {
         let (status, body) = app.get_json(path).await;
         assert_eq!((status, field(&body)), (400, want), "{path}: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
     }
     app.stop().await;
 }
@@ -294,7 +412,10 @@ async fn bad_bodies_name_their_field(backend: Backend) {
     let good = point("Hall", "physical", "village_hall", -2.3, 53.4);
     let mut cases: Vec<(Value, &str)> = Vec::new();
     let mut no_name = good.clone();
-    no_name["properties"].as_object_mut().unwrap().remove("name");
+    no_name["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
     cases.push((no_name, "name"));
     let mut bad_category = good.clone();
     bad_category["properties"]["category"] = json!("library");
@@ -309,7 +430,8 @@ async fn bad_bodies_name_their_field(backend: Backend) {
     lat95["geometry"]["coordinates"] = json!([-2.3, 95.0]);
     cases.push((lat95, "geometry"));
     let mut open_ring = good.clone();
-    open_ring["geometry"] = json!({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]});
+    open_ring["geometry"] =
+        json!({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]});
     cases.push((open_ring, "geometry"));
     cases.push((json!({"type": "FeatureCollection", "features": []}), "type"));
     cases.push((json!([1, 2]), "body"));
@@ -323,7 +445,10 @@ async fn bad_bodies_name_their_field(backend: Backend) {
     // The server answers before reading a body that is too large and then
     // closes the connection, so the client may lose the answer's body to
     // the reset; the status always arrives.
-    let huge = format!("{{\"type\": \"Feature\", \"pad\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let huge = format!(
+        "{{\"type\": \"Feature\", \"pad\": \"{}\"}}",
+        "x".repeat(3 * 1024 * 1024)
+    );
     let r = post(huge).await.unwrap();
     assert_eq!(r.status(), 413);
     if let Ok(text) = r.text().await {
@@ -340,7 +465,13 @@ async fn bad_bodies_name_their_field(backend: Backend) {
 async fn writes_need_the_token(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let body = point("Hall", "physical", "village_hall", -2.3, 53.4);
-    let anonymous = app.client.post(app.url("/api/assets")).json(&body).send().await.unwrap();
+    let anonymous = app
+        .client
+        .post(app.url("/api/assets"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     let (status, resp) = status_json(anonymous).await;
     assert_eq!((status, field(&resp)), (401, "Authorization"));
     let wrong = app
@@ -376,7 +507,11 @@ async fn people_are_shown_only_by_area(backend: Backend) {
     person["properties"]["address"] = json!("12 Example Road");
     person["properties"]["postcode"] = json!("m33 7xx");
     let (status, body) = status_json(
-        app.request(Method::POST, "/api/assets").json(&person).send().await.unwrap(),
+        app.request(Method::POST, "/api/assets")
+            .json(&person)
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!((status, field(&body)), (422, "consent"));
@@ -389,7 +524,9 @@ async fn people_are_shown_only_by_area(backend: Backend) {
     assert_eq!(created["properties"]["address"], Value::Null);
     assert_eq!(created["properties"]["postcode"], "M33");
     // A tight radius around the true spot cannot find them.
-    let (_, near) = app.get_json("/api/assets?lon=-2.34567&lat=53.41234&radius_m=50").await;
+    let (_, near) = app
+        .get_json("/api/assets?lon=-2.34567&lat=53.41234&radius_m=50")
+        .await;
     assert_eq!(near["numberMatched"], 0);
     app.stop().await;
 }

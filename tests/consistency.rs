@@ -92,7 +92,9 @@ async fn index_answers_equal_brute_force_after_random_writes(backend: Backend) {
             .filter(|(_, p, _)| p.min[0] <= e && p.max[0] >= w && p.min[1] <= n && p.max[1] >= s)
             .map(|(id, _, _)| id.clone())
             .collect();
-        let (_, got) = app.get_json(&format!("/api/assets?bbox={w},{s},{e},{n}&limit=10000")).await;
+        let (_, got) = app
+            .get_json(&format!("/api/assets?bbox={w},{s},{e},{n}&limit=10000"))
+            .await;
         assert_eq!(ids(&got).into_iter().collect::<BTreeSet<_>>(), want);
         assert_eq!(got["numberMatched"].as_u64().unwrap() as usize, want.len());
 
@@ -107,9 +109,15 @@ async fn index_answers_equal_brute_force_after_random_writes(backend: Backend) {
             .collect();
         want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (_, got) = app
-            .get_json(&format!("/api/assets?lon={}&lat={}&radius_m={r}&capital=social,public&limit=10000", c[0], c[1]))
+            .get_json(&format!(
+                "/api/assets?lon={}&lat={}&radius_m={r}&capital=social,public&limit=10000",
+                c[0], c[1]
+            ))
             .await;
-        assert_eq!(ids(&got), want.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>());
+        assert_eq!(
+            ids(&got),
+            want.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>()
+        );
 
         // Nearest k.
         let k = rng.gen_range(1..20);
@@ -119,7 +127,10 @@ async fn index_answers_equal_brute_force_after_random_writes(backend: Backend) {
             .collect();
         all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (_, got) = app
-            .get_json(&format!("/api/assets/nearest?lon={}&lat={}&k={k}", c[0], c[1]))
+            .get_json(&format!(
+                "/api/assets/nearest?lon={}&lat={}&k={k}",
+                c[0], c[1]
+            ))
             .await;
         let want: Vec<String> = all.into_iter().take(k).map(|(_, id)| id).collect();
         assert_eq!(ids(&got), want);
@@ -161,7 +172,11 @@ async fn another_process_writes_reach_the_index_within_a_second(backend: Backend
         version: 1,
     };
     other
-        .write(&[Change { asset: asset.clone(), op: ChangeOp::Create, expected_version: None }])
+        .write(&[Change {
+            asset: asset.clone(),
+            op: ChangeOp::Create,
+            expected_version: None,
+        }])
         .await
         .unwrap();
     let nearest = "/api/assets/nearest?lon=-2.3&lat=53.4&k=1";
@@ -174,7 +189,11 @@ async fn another_process_writes_reach_the_index_within_a_second(backend: Backend
     archived.draft.status = Status::Archived;
     archived.version = 2;
     other
-        .write(&[Change { asset: archived, op: ChangeOp::Archive, expected_version: Some(1) }])
+        .write(&[Change {
+            asset: archived,
+            op: ChangeOp::Archive,
+            expected_version: Some(1),
+        }])
         .await
         .unwrap();
     within_a_second("an archive by another process", async || {
@@ -190,26 +209,52 @@ async fn another_process_writes_reach_the_index_within_a_second(backend: Backend
 async fn two_servers_on_one_postgis_converge() {
     let a = TestApp::spawn(Backend::Postgis).await;
     let b = TestApp::on(&a.db_url, Some(common::TOKEN)).await;
-    let created = a.create(&common::point("Sale Library", "public", "library", -2.319, 53.4246)).await;
+    let created = a
+        .create(&common::point(
+            "Sale Library",
+            "public",
+            "library",
+            -2.319,
+            53.4246,
+        ))
+        .await;
     let id = created["id"].as_str().unwrap().to_string();
     within_a_second("a create through the other server", async || {
-        b.get_json("/api/assets?lon=-2.319&lat=53.4246&radius_m=50").await.1["numberMatched"] == 1
+        b.get_json("/api/assets?lon=-2.319&lat=53.4246&radius_m=50")
+            .await
+            .1["numberMatched"]
+            == 1
     })
     .await;
 
     let (status, _) = b
-        .patch(&id, 1, &json!({"geometry": {"type": "Point", "coordinates": [-2.35, 53.39]}}))
+        .patch(
+            &id,
+            1,
+            &json!({"geometry": {"type": "Point", "coordinates": [-2.35, 53.39]}}),
+        )
         .await;
     assert_eq!(status, 200);
     within_a_second("a move through the other server", async || {
-        a.get_json("/api/assets?lon=-2.35&lat=53.39&radius_m=50").await.1["numberMatched"] == 1
+        a.get_json("/api/assets?lon=-2.35&lat=53.39&radius_m=50")
+            .await
+            .1["numberMatched"]
+            == 1
     })
     .await;
-    assert_eq!(a.get_json("/api/assets?lon=-2.319&lat=53.4246&radius_m=50").await.1["numberMatched"], 0);
+    assert_eq!(
+        a.get_json("/api/assets?lon=-2.319&lat=53.4246&radius_m=50")
+            .await
+            .1["numberMatched"],
+        0
+    );
 
     assert_eq!(a.archive(&id).await, 204);
     within_a_second("an archive through the other server", async || {
-        b.get_json("/api/assets?lon=-2.35&lat=53.39&radius_m=50").await.1["numberMatched"] == 0
+        b.get_json("/api/assets?lon=-2.35&lat=53.39&radius_m=50")
+            .await
+            .1["numberMatched"]
+            == 0
     })
     .await;
     let (_, health) = b.get_json("/api/health").await;

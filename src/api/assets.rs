@@ -5,7 +5,7 @@ use super::auth::Writer;
 use super::error::ApiError;
 use super::extract::{JsonBody, Params};
 use super::AppState;
-use crate::domain::{Asset, BBox, Capital, FieldError, Lat, LonLat, Lon};
+use crate::domain::{Asset, BBox, Capital, FieldError, Lat, Lon, LonLat};
 use crate::service::{AssetQuery, Page, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -32,7 +32,8 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Valu
 }
 
 async fn nearest(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
-    let center = center(&params)?.ok_or_else(|| ApiError::bad("lon", "lon and lat are required"))?;
+    let center =
+        center(&params)?.ok_or_else(|| ApiError::bad("lon", "lon and lat are required"))?;
     let k = params.parse::<usize>("k")?.unwrap_or(DEFAULT_K);
     if k == 0 || k > MAX_K {
         return Err(ApiError::bad("k", format!("must be between 1 and {MAX_K}")));
@@ -80,7 +81,10 @@ async fn update(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     let expected = if_match(&headers)?.ok_or(ApiError::PreconditionRequired)?;
-    let asset = state.registry.update(id, expected, &body, &writer.actor).await?;
+    let asset = state
+        .registry
+        .update(id, expected, &body, &writer.actor)
+        .await?;
     Ok(feature_response(StatusCode::OK, &asset))
 }
 
@@ -97,7 +101,8 @@ async fn archive(
 }
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::bad("id", format!("'{id}' is not an asset id (a UUID)")))
+    Uuid::parse_str(id)
+        .map_err(|_| ApiError::bad("id", format!("'{id}' is not an asset id (a UUID)")))
 }
 
 /// The version in `If-Match`: `3`, `"3"` or `W/"3"`.
@@ -173,11 +178,20 @@ pub fn parse_filters(params: &Params, state: &AppState) -> Result<AssetQuery, Ap
 
 fn spatial_for_list(params: &Params, state: &AppState) -> Result<Spatial, ApiError> {
     if let Some(code) = params.get("within") {
-        if params.get("bbox").is_some() || params.get("lon").is_some() || params.get("lat").is_some() {
-            return Err(ApiError::bad("within", "give either within or bbox or lon/lat, not more than one"));
+        if params.get("bbox").is_some()
+            || params.get("lon").is_some()
+            || params.get("lat").is_some()
+        {
+            return Err(ApiError::bad(
+                "within",
+                "give either within or bbox or lon/lat, not more than one",
+            ));
         }
         if state.registry.areas().get(code).is_none() {
-            return Err(ApiError::bad("within", format!("no area has the code '{code}'")));
+            return Err(ApiError::bad(
+                "within",
+                format!("no area has the code '{code}'"),
+            ));
         }
         return Ok(Spatial::Within(code.to_string()));
     }
@@ -185,36 +199,64 @@ fn spatial_for_list(params: &Params, state: &AppState) -> Result<Spatial, ApiErr
     let center = center(params)?;
     let radius_m = metres(params, "radius_m")?;
     match (bbox, center, radius_m) {
-        (Some(_), Some(_), _) => Err(ApiError::bad("bbox", "give either bbox or lon/lat, not both")),
+        (Some(_), Some(_), _) => Err(ApiError::bad(
+            "bbox",
+            "give either bbox or lon/lat, not both",
+        )),
         (Some(b), None, None) => Ok(Spatial::BBox(b)),
-        (Some(_), None, Some(_)) => Err(ApiError::bad("radius_m", "radius_m goes with lon and lat")),
+        (Some(_), None, Some(_)) => {
+            Err(ApiError::bad("radius_m", "radius_m goes with lon and lat"))
+        }
         (None, Some(center), Some(radius_m)) => Ok(Spatial::Radius { center, radius_m }),
-        (None, Some(_), None) => Err(ApiError::bad("radius_m", "radius_m is required with lon and lat")),
-        (None, None, Some(_)) => Err(ApiError::bad("lon", "lon and lat are required with radius_m")),
+        (None, Some(_), None) => Err(ApiError::bad(
+            "radius_m",
+            "radius_m is required with lon and lat",
+        )),
+        (None, None, Some(_)) => Err(ApiError::bad(
+            "lon",
+            "lon and lat are required with radius_m",
+        )),
         (None, None, None) => Ok(Spatial::Everywhere),
     }
 }
 
 /// The filters and paging every asset query shares.
-fn parse_query(params: &Params, spatial: Spatial, state: &AppState) -> Result<AssetQuery, ApiError> {
-    let capitals = params.list("capital")
+fn parse_query(
+    params: &Params,
+    spatial: Spatial,
+    state: &AppState,
+) -> Result<AssetQuery, ApiError> {
+    let capitals = params
+        .list("capital")
         .iter()
-        .map(|c| c.parse::<Capital>().map_err(|e| ApiError::bad("capital", e)))
+        .map(|c| {
+            c.parse::<Capital>()
+                .map_err(|e| ApiError::bad("capital", e))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let categories = params.list("category");
     let vocabulary = state.registry.vocabulary();
     for c in &categories {
         if !Capital::ALL.iter().any(|cap| vocabulary.contains(*cap, c)) {
-            return Err(ApiError::bad("category", format!("'{c}' is not a known category")));
+            return Err(ApiError::bad(
+                "category",
+                format!("'{c}' is not a known category"),
+            ));
         }
     }
     let limit = params.parse::<usize>("limit")?.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::bad("limit", format!("must be between 1 and {MAX_LIMIT}")));
+        return Err(ApiError::bad(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
     }
     let text = params.get("q").map(|q| q.trim().to_string());
     if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(ApiError::BadRequest(FieldError::new("q", "longer than 200 characters")));
+        return Err(ApiError::BadRequest(FieldError::new(
+            "q",
+            "longer than 200 characters",
+        )));
     }
     Ok(AssetQuery {
         spatial,

@@ -71,9 +71,9 @@ impl ApiError {
     fn field(&self) -> Option<&str> {
         match self {
             ApiError::BadRequest(f) | ApiError::Unprocessable(f) => Some(&f.field),
-            ApiError::MalformedJson(_) | ApiError::PayloadTooLarge(_) | ApiError::UnsupportedMediaType => {
-                Some("body")
-            }
+            ApiError::MalformedJson(_)
+            | ApiError::PayloadTooLarge(_)
+            | ApiError::UnsupportedMediaType => Some("body"),
             ApiError::PreconditionRequired | ApiError::Conflict { .. } => Some("If-Match"),
             ApiError::Unauthorized => Some("Authorization"),
             _ => None,

@@ -52,7 +52,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 
 fn serde_urlencoded_pairs(query: &str) -> Result<Vec<(String, String)>, String> {
     axum::extract::Query::<Vec<(String, String)>>::try_from_uri(
-        &format!("/?{query}").parse().map_err(|_| "malformed query string".to_string())?,
+        &format!("/?{query}")
+            .parse()
+            .map_err(|_| "malformed query string".to_string())?,
     )
     .map(|q| q.0)
     .map_err(|e| e.body_text())
@@ -60,7 +62,10 @@ fn serde_urlencoded_pairs(query: &str) -> Result<Vec<(String, String)>, String> 
 
 impl Params {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(|s| s.as_str()).filter(|s| !s.trim().is_empty())
+        self.0
+            .get(name)
+            .map(|s| s.as_str())
+            .filter(|s| !s.trim().is_empty())
     }
 
     /// Parses a parameter if present, naming it in the error.

@@ -5,6 +5,7 @@ mod assets;
 mod auth;
 mod error;
 mod extract;
+mod gaps;
 mod health;
 mod postcodes;
 mod transfer;
@@ -43,6 +44,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(areas::router())
         .merge(postcodes::router())
         .merge(transfer::router())
+        .merge(gaps::router())
         .route("/api/config", axum::routing::get(page_config))
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) });
     if let Some(dir) = web_dir {
@@ -66,7 +68,9 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
 
 /// What the page needs at start: basemap, attribution, area levels and
 /// where the assets are.
-async fn page_config(axum::extract::State(state): axum::extract::State<AppState>) -> axum::Json<serde_json::Value> {
+async fn page_config(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::Json<serde_json::Value> {
     let bounds = state.registry.index().bounds();
     let center = bounds.map(|[lo, hi]| [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0]);
     axum::Json(serde_json::json!({

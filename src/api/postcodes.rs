@@ -11,9 +11,17 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/postcodes/{postcode}", get(find))
 }
 
-async fn find(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn find(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let p = state.registry.postcode(&raw).ok_or_else(|| {
-        ApiError::NotFound(format!("postcode '{}' is not in the postcode lookup", raw.trim()))
+        ApiError::NotFound(format!(
+            "postcode '{}' is not in the postcode lookup",
+            raw.trim()
+        ))
     })?;
-    Ok(Json(json!({"postcode": p.postcode, "lon": p.lon, "lat": p.lat, "lsoa_code": p.lsoa_code})))
+    Ok(Json(
+        json!({"postcode": p.postcode, "lon": p.lon, "lat": p.lat, "lsoa_code": p.lsoa_code}),
+    ))
 }

@@ -21,7 +21,10 @@ const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/export.geojson", get(|s, p| download(s, p, Format::GeoJson)))
+        .route(
+            "/api/export.geojson",
+            get(|s, p| download(s, p, Format::GeoJson)),
+        )
         .route("/api/export.csv", get(|s, p| download(s, p, Format::Csv)))
         .route(
             "/api/import",
@@ -29,7 +32,11 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-async fn download(State(state): State<AppState>, params: Params, format: Format) -> Result<Response, ApiError> {
+async fn download(
+    State(state): State<AppState>,
+    params: Params,
+    format: Format,
+) -> Result<Response, ApiError> {
     let mut query = parse_filters(&params, &state)?;
     query.offset = 0;
     let stream = export::stream(state.registry.clone(), query, format).await?;
@@ -40,7 +47,10 @@ async fn download(State(state): State<AppState>, params: Params, format: Format)
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         Body::from_stream(stream),
     )
@@ -79,17 +89,27 @@ async fn upload(
         skip_invalid: flag("skip_invalid")?,
         actor: writer.actor,
     };
-    let records = import::geojson::read(&body.to_string(), "body")
-        .map_err(|e| ApiError::Unprocessable(crate::domain::FieldError::new("body", e.to_string())))?;
+    let records = import::geojson::read(&body.to_string(), "body").map_err(|e| {
+        ApiError::Unprocessable(crate::domain::FieldError::new("body", e.to_string()))
+    })?;
     let registry = &state.registry;
-    let (report, changes) = import::plan(registry.store().as_ref(), registry.vocabulary(), &mapping, records, &options)
-        .await
-        .map_err(import_error)?;
+    let (report, changes) = import::plan(
+        registry.store().as_ref(),
+        registry.vocabulary(),
+        &mapping,
+        records,
+        &options,
+    )
+    .await
+    .map_err(import_error)?;
     let write = !options.dry_run && (report.rejected.is_empty() || options.skip_invalid);
     if write && !changes.is_empty() {
         registry.commit(changes).await?;
     }
-    let report = import::Report { written: write, ..report };
+    let report = import::Report {
+        written: write,
+        ..report
+    };
     if !write && !options.dry_run {
         let message = format!(
             "{} features were rejected, so nothing was imported; fix them or pass skip_invalid=true",

@@ -118,7 +118,10 @@ impl Placement {
     /// that no query can narrow it down further.
     pub fn generalised(self) -> Placement {
         let snap = |v: f64| ((v / AREA_GRID_DEG).floor() + 0.5) * AREA_GRID_DEG;
-        let p = [snap(self.point[0]).clamp(-180.0, 180.0), snap(self.point[1]).clamp(-90.0, 90.0)];
+        let p = [
+            snap(self.point[0]).clamp(-180.0, 180.0),
+            snap(self.point[1]).clamp(-90.0, 90.0),
+        ];
         Placement {
             point: p,
             min: p,
@@ -234,7 +237,10 @@ impl AssetDraft {
         if let Some(w) = &website {
             let lower = w.to_ascii_lowercase();
             if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-                return Err(FieldError::new("website", "must start with http:// or https://"));
+                return Err(FieldError::new(
+                    "website",
+                    "must start with http:// or https://",
+                ));
             }
         }
         let email = p.text("email", MAX_SHORT)?;
@@ -349,7 +355,10 @@ impl Props<'_> {
             Some(_) => return Err(FieldError::new(key, "expected a string")),
         };
         if s.chars().count() > max {
-            return Err(FieldError::new(key, format!("longer than {max} characters")));
+            return Err(FieldError::new(
+                key,
+                format!("longer than {max} characters"),
+            ));
         }
         if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             return Err(FieldError::new(key, "contains control characters"));
@@ -364,7 +373,10 @@ impl Props<'_> {
             Some(_) => return Err(FieldError::new("tags", "expected an object of strings")),
         };
         if obj.len() > MAX_TAGS {
-            return Err(FieldError::new("tags", format!("more than {MAX_TAGS} tags")));
+            return Err(FieldError::new(
+                "tags",
+                format!("more than {MAX_TAGS} tags"),
+            ));
         }
         obj.iter()
             .map(|(k, v)| {
@@ -439,7 +451,9 @@ pub fn check_geometry(geometry: &Geometry<f64>) -> Result<(), String> {
     match geometry {
         Geometry::Point(p) => check_coord(p.0),
         Geometry::Polygon(poly) => check_polygon(poly),
-        Geometry::MultiPolygon(mp) if mp.0.is_empty() => Err("a MultiPolygon needs at least one polygon".into()),
+        Geometry::MultiPolygon(mp) if mp.0.is_empty() => {
+            Err("a MultiPolygon needs at least one polygon".into())
+        }
         Geometry::MultiPolygon(mp) => mp.0.iter().try_for_each(check_polygon),
         _ => Err("expected a Point, Polygon or MultiPolygon".into()),
     }
@@ -534,7 +548,9 @@ mod tests {
     #[test]
     fn parses_a_minimal_feature_with_defaults() {
         let d = AssetDraft::from_feature(
-            &feature(json!({"name": " Altrincham Library ", "capital": "public", "category": "library"})),
+            &feature(
+                json!({"name": " Altrincham Library ", "capital": "public", "category": "library"}),
+            ),
             &vocab(),
         )
         .unwrap();
@@ -547,13 +563,34 @@ mod tests {
     fn names_the_field_that_is_wrong() {
         let cases = [
             (json!({"capital": "public", "category": "library"}), "name"),
-            (json!({"name": "x", "capital": "cultural", "category": "library"}), "capital"),
-            (json!({"name": "x", "capital": "social", "category": "library"}), "category"),
-            (json!({"name": "x", "capital": "public", "category": "library", "website": "javascript:alert(1)"}), "website"),
-            (json!({"name": "x", "capital": "public", "category": "library", "nmae": "typo"}), "nmae"),
-            (json!({"name": "x", "capital": "human", "category": "skill", "consent": true, "visibility": "exact"}), "visibility"),
-            (json!({"name": "x", "capital": "human", "category": "skill"}), "consent"),
-            (json!({"name": "x", "capital": "public", "category": "library", "tags": {"a": [1]}}), "tags.a"),
+            (
+                json!({"name": "x", "capital": "cultural", "category": "library"}),
+                "capital",
+            ),
+            (
+                json!({"name": "x", "capital": "social", "category": "library"}),
+                "category",
+            ),
+            (
+                json!({"name": "x", "capital": "public", "category": "library", "website": "javascript:alert(1)"}),
+                "website",
+            ),
+            (
+                json!({"name": "x", "capital": "public", "category": "library", "nmae": "typo"}),
+                "nmae",
+            ),
+            (
+                json!({"name": "x", "capital": "human", "category": "skill", "consent": true, "visibility": "exact"}),
+                "visibility",
+            ),
+            (
+                json!({"name": "x", "capital": "human", "category": "skill"}),
+                "consent",
+            ),
+            (
+                json!({"name": "x", "capital": "public", "category": "library", "tags": {"a": [1]}}),
+                "tags.a",
+            ),
         ];
         for (props, field) in cases {
             let err = AssetDraft::from_feature(&feature(props.clone()), &vocab()).unwrap_err();
@@ -590,9 +627,17 @@ mod tests {
 
     #[test]
     fn area_only_hides_the_exact_place() {
-        let p = Placement { point: [-2.34567, 53.41234], min: [0.0; 2], max: [0.0; 2] };
+        let p = Placement {
+            point: [-2.34567, 53.41234],
+            min: [0.0; 2],
+            max: [0.0; 2],
+        };
         let g = p.generalised();
-        assert!((g.point[0] - -2.345).abs() < 1e-9 && (g.point[1] - 53.415).abs() < 1e-9, "{:?}", g.point);
+        assert!(
+            (g.point[0] - -2.345).abs() < 1e-9 && (g.point[1] - 53.415).abs() < 1e-9,
+            "{:?}",
+            g.point
+        );
         assert_eq!(g.min, g.point);
     }
 

@@ -65,7 +65,10 @@ mod tests {
     fn parses_case_insensitively_and_rejects_unknown() {
         assert_eq!("Social".parse::<Capital>(), Ok(Capital::Social));
         assert_eq!(" financial ".parse::<Capital>(), Ok(Capital::Financial));
-        assert!("cultural".parse::<Capital>().unwrap_err().contains("cultural"));
+        assert!("cultural"
+            .parse::<Capital>()
+            .unwrap_err()
+            .contains("cultural"));
     }
 
     #[test]

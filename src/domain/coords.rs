@@ -144,9 +144,9 @@ impl BBox {
 
     /// Whether a rectangle `[min, max]` intersects this box.
     pub fn intersects(&self, min: [f64; 2], max: [f64; 2]) -> bool {
-        self.rects()
-            .iter()
-            .any(|(lo, hi)| min[0] <= hi[0] && max[0] >= lo[0] && min[1] <= hi[1] && max[1] >= lo[1])
+        self.rects().iter().any(|(lo, hi)| {
+            min[0] <= hi[0] && max[0] >= lo[0] && min[1] <= hi[1] && max[1] >= lo[1]
+        })
     }
 
     /// The smallest box holding every point within `radius_m` of `center`.
@@ -159,9 +159,8 @@ impl BBox {
         let dlat = angular.to_degrees();
         let south = (lat - dlat).max(-90.0);
         let north = (lat + dlat).min(90.0);
-        let whole_world_lon = lat - dlat <= -90.0
-            || lat + dlat >= 90.0
-            || angular >= std::f64::consts::FRAC_PI_2;
+        let whole_world_lon =
+            lat - dlat <= -90.0 || lat + dlat >= 90.0 || angular >= std::f64::consts::FRAC_PI_2;
         let ratio = angular.sin() / lat.to_radians().cos();
         if whole_world_lon || ratio >= 1.0 {
             return BBox::new(-180.0, south, 180.0, north).expect("clamped box is valid");
@@ -217,7 +216,10 @@ mod tests {
     fn bbox_parses_and_checks_order() {
         let b: BBox = "-2.4,53.3,-2.2,53.5".parse().unwrap();
         assert_eq!(b.rects().len(), 1);
-        assert!("-2.4,53.5,-2.2,53.3".parse::<BBox>().unwrap_err().contains("south"));
+        assert!("-2.4,53.5,-2.2,53.3"
+            .parse::<BBox>()
+            .unwrap_err()
+            .contains("south"));
         assert!("1,2,3".parse::<BBox>().is_err());
     }
 
@@ -242,7 +244,10 @@ mod tests {
                 bearing as f64,
                 999.999,
             );
-            assert!(b.intersects([p.x(), p.y()], [p.x(), p.y()]), "bearing {bearing}");
+            assert!(
+                b.intersects([p.x(), p.y()], [p.x(), p.y()]),
+                "bearing {bearing}"
+            );
         }
         // Near a pole the box spans every longitude.
         let polar = BBox::around(LonLat::new(0.0, 89.99).unwrap(), 5000.0);

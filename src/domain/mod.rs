@@ -8,10 +8,11 @@ mod coords;
 mod error;
 mod vocabulary;
 
-pub use asset::{
-    check_geometry, geometry_json, normalise_postcode, parse_geometry, Asset, AssetDraft, Placement, Status, Visibility,
-};
 pub use area::{Area, Postcode};
+pub use asset::{
+    check_geometry, geometry_json, normalise_postcode, parse_geometry, Asset, AssetDraft,
+    Placement, Status, Visibility,
+};
 pub use capital::Capital;
 pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
 pub use error::FieldError;

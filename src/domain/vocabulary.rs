@@ -161,8 +161,7 @@ impl Vocabulary {
 
 fn is_code(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
@@ -175,7 +174,10 @@ mod tests {
         let v = Vocabulary::default();
         assert!(v.contains(Capital::Public, "library"));
         assert!(!v.contains(Capital::Social, "library"));
-        assert!(v.check(Capital::Social, "library").unwrap_err().contains("food_bank"));
+        assert!(v
+            .check(Capital::Social, "library")
+            .unwrap_err()
+            .contains("food_bank"));
     }
 
     #[test]
@@ -186,7 +188,10 @@ mod tests {
         .unwrap();
         assert!(v.contains(Capital::Social, "men_in_sheds"));
         assert!(v.contains(Capital::Social, "food_bank"));
-        assert!(Vocabulary::with_extension(r#"{"social": [{"code": "Bad Code", "label": "x"}]}"#).is_err());
+        assert!(
+            Vocabulary::with_extension(r#"{"social": [{"code": "Bad Code", "label": "x"}]}"#)
+                .is_err()
+        );
         assert!(Vocabulary::with_extension(r#"{"cultural": []}"#).is_err());
     }
 }

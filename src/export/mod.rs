@@ -65,14 +65,36 @@ impl Format {
 }
 
 const COLUMNS: &[&str] = &[
-    "id", "name", "capital", "category", "description", "address", "postcode", "website", "email",
-    "phone", "opening_hours", "accessibility", "source", "status", "visibility", "verified_at",
-    "verified_by", "created_at", "updated_at", "version", "tags", "lon", "lat", "wkt",
+    "id",
+    "name",
+    "capital",
+    "category",
+    "description",
+    "address",
+    "postcode",
+    "website",
+    "email",
+    "phone",
+    "opening_hours",
+    "accessibility",
+    "source",
+    "status",
+    "visibility",
+    "verified_at",
+    "verified_by",
+    "created_at",
+    "updated_at",
+    "version",
+    "tags",
+    "lon",
+    "lat",
+    "wkt",
 ];
 
 fn csv_line(fields: impl Iterator<Item = String>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(fields.collect::<Vec<_>>()).expect("writing to memory");
+    w.write_record(fields.collect::<Vec<_>>())
+        .expect("writing to memory");
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
 }
 
@@ -101,7 +123,12 @@ fn csv_row(a: &Asset) -> String {
 }
 
 async fn ids(registry: &Registry, query: &AssetQuery) -> Result<Vec<Uuid>, ServiceError> {
-    Ok(registry.matching(query).await?.into_iter().map(|h| h.id).collect())
+    Ok(registry
+        .matching(query)
+        .await?
+        .into_iter()
+        .map(|h| h.id)
+        .collect())
 }
 
 /// Writes every matching asset to `out`: for the command line.
@@ -156,4 +183,67 @@ pub async fn stream(
             }
         }
     }))
+}
+
+/// The gap report as CSV: one row per area, with the method and
+/// parameters repeated on each row so that a row quoted alone still says
+/// how it was computed.
+pub fn gaps_csv(report: &crate::analysis::GapReport) -> String {
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let mut out = csv_line(
+        [
+            "code",
+            "name",
+            "level",
+            "population",
+            "count",
+            "per_1000",
+            "coverage",
+            "nearest_m",
+            "rank",
+            "quintile",
+            "gap",
+            "method",
+            "capitals",
+            "categories",
+            "distance_m",
+            "rank_by",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    let p = &report.params;
+    let capitals: Vec<&str> = p.capitals.iter().map(|c| c.as_str()).collect();
+    for r in &report.rows {
+        out.push_str(&csv_line(
+            [
+                r.code.clone(),
+                r.name.clone(),
+                r.level.clone(),
+                opt(r.population),
+                r.count.to_string(),
+                opt(r.per_1000),
+                opt(r.coverage),
+                opt(r.nearest_m),
+                r.rank.map(|v| v.to_string()).unwrap_or_default(),
+                r.quintile.map(|v| v.to_string()).unwrap_or_default(),
+                r.gap.to_string(),
+                serde_json::to_value(r.method)
+                    .expect("methods serialise")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                capitals.join(","),
+                p.categories.join(","),
+                p.distance_m.to_string(),
+                serde_json::to_value(p.rank_by)
+                    .expect("measures serialise")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            ]
+            .into_iter(),
+        ));
+    }
+    out
 }

@@ -14,14 +14,28 @@ pub struct AreaOptions {
 
 /// Reads boundaries from GeoJSON. Returns the areas and the features that
 /// could not be used.
-pub fn read_areas(text: &str, file: &str, o: &AreaOptions) -> Result<(Vec<Area>, Vec<Reject>), ImportError> {
+pub fn read_areas(
+    text: &str,
+    file: &str,
+    o: &AreaOptions,
+) -> Result<(Vec<Area>, Vec<Reject>), ImportError> {
     let records = super::geojson::read(text, file)?;
     let mut areas = Vec::new();
     let mut rejects = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for r in records {
-        let reject = |field: &str, reason: String| Reject { place: r.place.clone(), field: field.into(), reason };
-        let text = |f: &str| r.props.get(f).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+        let reject = |field: &str, reason: String| Reject {
+            place: r.place.clone(),
+            field: field.into(),
+            reason,
+        };
+        let text = |f: &str| {
+            r.props
+                .get(f)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let Some(code) = text(&o.code_field) else {
             rejects.push(reject(&o.code_field, "no area code".into()));
             continue;
@@ -30,7 +44,10 @@ pub fn read_areas(text: &str, file: &str, o: &AreaOptions) -> Result<(Vec<Area>,
         let geometry = match &r.geometry {
             Ok(g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_))) => g.clone(),
             Ok(_) => {
-                rejects.push(reject("geometry", "an area needs a Polygon or MultiPolygon".into()));
+                rejects.push(reject(
+                    "geometry",
+                    "an area needs a Polygon or MultiPolygon".into(),
+                ));
                 continue;
             }
             Err(e) => {
@@ -46,7 +63,13 @@ pub fn read_areas(text: &str, file: &str, o: &AreaOptions) -> Result<(Vec<Area>,
             rejects.push(reject(&o.code_field, format!("code {code} appears twice")));
             continue;
         }
-        areas.push(Area { code: code.to_string(), name, level: o.level.clone(), geometry, population: None });
+        areas.push(Area {
+            code: code.to_string(),
+            name,
+            level: o.level.clone(),
+            geometry,
+            population: None,
+        });
     }
     Ok((areas, rejects))
 }
@@ -60,13 +83,19 @@ pub struct PopulationOptions {
 
 /// Reads `(area code, population)` from CSV; a value that is not a
 /// non-negative number stops the whole file, with its line.
-pub fn read_population(bytes: &[u8], file: &str, o: &PopulationOptions) -> Result<Vec<(String, f64)>, ImportError> {
+pub fn read_population(
+    bytes: &[u8],
+    file: &str,
+    o: &PopulationOptions,
+) -> Result<Vec<(String, f64)>, ImportError> {
     let (headers, rows) = csv_rows(bytes, file)?;
     let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| ImportError::Unreadable(format!("{file}: line 1: no column '{name}' (columns: {})", headers.join(", "))))
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            ImportError::Unreadable(format!(
+                "{file}: line 1: no column '{name}' (columns: {})",
+                headers.join(", ")
+            ))
+        })
     };
     let code = col(&o.code_field)?;
     let value = col(&o.value_field)?;
@@ -77,7 +106,10 @@ pub fn read_population(bytes: &[u8], file: &str, o: &PopulationOptions) -> Resul
         .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
     for (line, row) in rows {
-        if !filters.iter().all(|(i, v)| row.get(*i).map(String::as_str) == Some(*v)) {
+        if !filters
+            .iter()
+            .all(|(i, v)| row.get(*i).map(String::as_str) == Some(*v))
+        {
             continue;
         }
         let n: f64 = row[value]
@@ -85,7 +117,12 @@ pub fn read_population(bytes: &[u8], file: &str, o: &PopulationOptions) -> Resul
             .parse()
             .ok()
             .filter(|n: &f64| n.is_finite() && *n >= 0.0)
-            .ok_or_else(|| ImportError::Unreadable(format!("{file}: line {line}: {}: '{}' is not a population", o.value_field, row[value])))?;
+            .ok_or_else(|| {
+                ImportError::Unreadable(format!(
+                    "{file}: line {line}: {}: '{}' is not a population",
+                    o.value_field, row[value]
+                ))
+            })?;
         out.push((row[code].trim().to_string(), n));
     }
     Ok(out)
@@ -93,11 +130,20 @@ pub fn read_population(bytes: &[u8], file: &str, o: &PopulationOptions) -> Resul
 
 /// Reads a postcode lookup: postcode, lon and lat columns, and an LSOA code
 /// when there is one.
-pub fn read_postcodes(bytes: &[u8], file: &str, lsoa_field: Option<&str>) -> Result<Vec<Postcode>, ImportError> {
+pub fn read_postcodes(
+    bytes: &[u8],
+    file: &str,
+    lsoa_field: Option<&str>,
+) -> Result<Vec<Postcode>, ImportError> {
     let (headers, rows) = csv_rows(bytes, file)?;
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let need = |name: &str| {
-        col(name).ok_or_else(|| ImportError::Unreadable(format!("{file}: line 1: no column '{name}' (columns: {})", headers.join(", "))))
+        col(name).ok_or_else(|| {
+            ImportError::Unreadable(format!(
+                "{file}: line 1: no column '{name}' (columns: {})",
+                headers.join(", ")
+            ))
+        })
     };
     let (pc, lon, lat) = (need("postcode")?, need("lon")?, need("lat")?);
     let lsoa = match lsoa_field {
@@ -113,7 +159,9 @@ pub fn read_postcodes(bytes: &[u8], file: &str, lsoa_field: Option<&str>) -> Res
             postcode: normalise_postcode(&row[pc]),
             lon: lon.get(),
             lat: lat.get(),
-            lsoa_code: lsoa.map(|i| row[i].trim().to_string()).filter(|s| !s.is_empty()),
+            lsoa_code: lsoa
+                .map(|i| row[i].trim().to_string())
+                .filter(|s| !s.is_empty()),
         });
     }
     Ok(out)
@@ -133,7 +181,10 @@ fn csv_rows(bytes: &[u8], file: &str) -> Result<Rows, ImportError> {
     let mut rows = Vec::new();
     for row in reader.records() {
         let row = row.map_err(|e| {
-            ImportError::Unreadable(format!("{file}: line {}: {e}", e.position().map_or(0, |p| p.line())))
+            ImportError::Unreadable(format!(
+                "{file}: line {}: {e}",
+                e.position().map_or(0, |p| p.line())
+            ))
         })?;
         let line = row.position().map_or(0, |p| p.line());
         rows.push((line, row.iter().map(str::to_string).collect()));
@@ -143,5 +194,8 @@ fn csv_rows(bytes: &[u8], file: &str) -> Result<Rows, ImportError> {
 
 /// The lookup as a map from normalised postcode to position.
 pub fn lookup(postcodes: &[Postcode]) -> HashMap<String, (f64, f64)> {
-    postcodes.iter().map(|p| (p.postcode.clone(), (p.lon, p.lat))).collect()
+    postcodes
+        .iter()
+        .map(|p| (p.postcode.clone(), (p.lon, p.lat)))
+        .collect()
 }

@@ -29,14 +29,17 @@ pub fn read(
     postcodes: &HashMap<String, (f64, f64)>,
 ) -> Result<Vec<Record>, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(bytes);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| ImportError::Unreadable(format!("{file}: line 1: {e}")))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let locate = locate(&headers, options).map_err(|e| ImportError::Unreadable(format!("{file}: line 1: {e}")))?;
+    let locate = locate(&headers, options)
+        .map_err(|e| ImportError::Unreadable(format!("{file}: line 1: {e}")))?;
     let mut out = Vec::new();
     for row in reader.records() {
         let row = row.map_err(|e| {
@@ -50,7 +53,9 @@ pub fn read(
             .map(|(h, v)| (h.clone(), Value::String(v.to_string())))
             .collect();
         let geometry = match &locate {
-            Locate::LatLon(lat, lon) => lat_lon(&row[*lat], &row[*lon], &headers[*lat], &headers[*lon]),
+            Locate::LatLon(lat, lon) => {
+                lat_lon(&row[*lat], &row[*lon], &headers[*lat], &headers[*lon])
+            }
             Locate::Wkt(i) => Geometry::try_from_wkt_str(&row[*i])
                 .map_err(|e| FieldError::new(&headers[*i], format!("not WKT: {e}"))),
             Locate::Postcode(i) => geocode(&row[*i], &headers[*i], postcodes),
@@ -66,7 +71,11 @@ pub fn read(
     Ok(out)
 }
 
-fn find(headers: &[String], wanted: &Option<String>, guesses: &[&str]) -> Result<Option<usize>, String> {
+fn find(
+    headers: &[String],
+    wanted: &Option<String>,
+    guesses: &[&str],
+) -> Result<Option<usize>, String> {
     match wanted {
         Some(name) => headers
             .iter()
@@ -81,9 +90,17 @@ fn find(headers: &[String], wanted: &Option<String>, guesses: &[&str]) -> Result
 
 fn locate(headers: &[String], o: &CsvOptions) -> Result<Locate, String> {
     let lat = find(headers, &o.lat_field, &["lat", "latitude", "y"])?;
-    let lon = find(headers, &o.lon_field, &["lon", "lng", "long", "longitude", "x"])?;
+    let lon = find(
+        headers,
+        &o.lon_field,
+        &["lon", "lng", "long", "longitude", "x"],
+    )?;
     let wkt = find(headers, &o.wkt_field, &["wkt", "geometry", "geom"])?;
-    let postcode = find(headers, &o.postcode_field, &["postcode", "post_code", "postal_code"])?;
+    let postcode = find(
+        headers,
+        &o.postcode_field,
+        &["postcode", "post_code", "postal_code"],
+    )?;
     if o.postcode_field.is_some() {
         return Ok(Locate::Postcode(postcode.expect("found or errored")));
     }
@@ -101,7 +118,12 @@ fn locate(headers: &[String], o: &CsvOptions) -> Result<Locate, String> {
     }
 }
 
-fn lat_lon(lat: &str, lon: &str, lat_name: &str, lon_name: &str) -> Result<Geometry<f64>, FieldError> {
+fn lat_lon(
+    lat: &str,
+    lon: &str,
+    lat_name: &str,
+    lon_name: &str,
+) -> Result<Geometry<f64>, FieldError> {
     if lat.trim().is_empty() || lon.trim().is_empty() {
         return Err(FieldError::new(lat_name, "no coordinates"));
     }
@@ -122,7 +144,12 @@ fn geocode(
     postcodes
         .get(&pc)
         .map(|(lon, lat)| geo::Point::new(*lon, *lat).into())
-        .ok_or_else(|| FieldError::new(field, format!("postcode '{pc}' is not in the postcode lookup")))
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!("postcode '{pc}' is not in the postcode lookup"),
+            )
+        })
 }
 
 #[cfg(test)]
@@ -132,7 +159,13 @@ mod tests {
     #[test]
     fn reads_quoted_fields_bom_and_coordinates() {
         let text = "\u{feff}name,lat,lon,notes\n\"Hall, the\",53.4,-2.3,\"line one\nline two\"\nBad,95,-2.3,x\n";
-        let r = read(text.as_bytes(), "f.csv", &CsvOptions::default(), &HashMap::new()).unwrap();
+        let r = read(
+            text.as_bytes(),
+            "f.csv",
+            &CsvOptions::default(),
+            &HashMap::new(),
+        )
+        .unwrap();
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].props["name"], "Hall, the");
         assert!(r[0].geometry.is_ok());
@@ -146,25 +179,51 @@ mod tests {
         let mut pcs = HashMap::new();
         pcs.insert("M33 7XX".to_string(), (-2.3, 53.4));
         let text = "name,postcode\nA,m337xx\nB,ZZ1 1ZZ\n";
-        let o = CsvOptions { postcode_field: Some("postcode".into()), ..Default::default() };
+        let o = CsvOptions {
+            postcode_field: Some("postcode".into()),
+            ..Default::default()
+        };
         let r = read(text.as_bytes(), "f.csv", &o, &pcs).unwrap();
         assert!(r[0].geometry.is_ok());
-        assert!(r[1].geometry.as_ref().unwrap_err().message.contains("ZZ1 1ZZ"));
+        assert!(r[1]
+            .geometry
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("ZZ1 1ZZ"));
     }
 
     #[test]
     fn a_missing_column_names_it() {
-        let o = CsvOptions { lat_field: Some("latitude".into()), ..Default::default() };
+        let o = CsvOptions {
+            lat_field: Some("latitude".into()),
+            ..Default::default()
+        };
         let err = read(b"name,lat,lon\n", "f.csv", &o, &HashMap::new()).unwrap_err();
-        assert!(err.to_string().contains("line 1: no column 'latitude'"), "{err}");
-        let err = read(b"name,town\nA,B\n", "f.csv", &CsvOptions::default(), &HashMap::new()).unwrap_err();
+        assert!(
+            err.to_string().contains("line 1: no column 'latitude'"),
+            "{err}"
+        );
+        let err = read(
+            b"name,town\nA,B\n",
+            "f.csv",
+            &CsvOptions::default(),
+            &HashMap::new(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("no coordinates"), "{err}");
     }
 
     #[test]
     fn reads_wkt() {
         let text = "name,wkt\nPark,\"POLYGON((0 0,1 0,1 1,0 0))\"\n";
-        let r = read(text.as_bytes(), "f.csv", &CsvOptions::default(), &HashMap::new()).unwrap();
+        let r = read(
+            text.as_bytes(),
+            "f.csv",
+            &CsvOptions::default(),
+            &HashMap::new(),
+        )
+        .unwrap();
         assert!(matches!(r[0].geometry, Ok(Geometry::Polygon(_))));
     }
 }

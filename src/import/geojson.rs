@@ -18,7 +18,11 @@ pub fn read(text: &str, file: &str) -> Result<Vec<Record>, ImportError> {
             .get("features")
             .and_then(Value::as_array)
             .cloned()
-            .ok_or_else(|| ImportError::Unreadable(format!("{file}: a FeatureCollection needs a features array")))?,
+            .ok_or_else(|| {
+                ImportError::Unreadable(format!(
+                    "{file}: a FeatureCollection needs a features array"
+                ))
+            })?,
         Some("Feature") => vec![value],
         _ => {
             return Err(ImportError::Unreadable(format!(
@@ -26,7 +30,11 @@ pub fn read(text: &str, file: &str) -> Result<Vec<Record>, ImportError> {
             )))
         }
     };
-    Ok(features.iter().enumerate().map(|(i, f)| record(i, f)).collect())
+    Ok(features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| record(i, f))
+        .collect())
 }
 
 fn record(i: usize, feature: &Value) -> Record {
@@ -54,7 +62,11 @@ fn record(i: usize, feature: &Value) -> Record {
 mod tests {
     #[test]
     fn broken_json_names_the_line() {
-        let err = super::read("{\n\"type\": \"FeatureCollection\",\n\"features\": [\n", "x.geojson").unwrap_err();
+        let err = super::read(
+            "{\n\"type\": \"FeatureCollection\",\n\"features\": [\n",
+            "x.geojson",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("x.geojson: line 4"), "{err}");
     }
 

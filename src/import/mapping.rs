@@ -179,10 +179,18 @@ impl Mapping {
                 out.insert(target.to_string(), Value::String(v));
             }
         }
-        if let Some(c) = self.capital.as_ref().and_then(|s| s.value(props, &self.nulls)) {
+        if let Some(c) = self
+            .capital
+            .as_ref()
+            .and_then(|s| s.value(props, &self.nulls))
+        {
             out.insert("capital".into(), Value::String(c));
         }
-        if let Some(c) = self.category.as_ref().and_then(|s| s.value(props, &self.nulls)) {
+        if let Some(c) = self
+            .category
+            .as_ref()
+            .and_then(|s| s.value(props, &self.nulls))
+        {
             out.insert("category".into(), Value::String(c));
         }
         for rule in &self.rules {
@@ -219,13 +227,18 @@ impl Mapping {
 /// their leading zero, and websites are often written without a scheme.
 fn tidy(out: &mut Map<String, Value>) {
     if let Some(Value::String(phone)) = out.get_mut("phone") {
-        if phone.len() == 10 && phone.chars().all(|c| c.is_ascii_digit()) && !phone.starts_with('0') {
+        if phone.len() == 10 && phone.chars().all(|c| c.is_ascii_digit()) && !phone.starts_with('0')
+        {
             phone.insert(0, '0');
         }
     }
     if let Some(Value::String(site)) = out.get_mut("website") {
         let lower = site.to_ascii_lowercase();
-        if !lower.starts_with("http://") && !lower.starts_with("https://") && site.contains('.') && !site.contains(' ') {
+        if !lower.starts_with("http://")
+            && !lower.starts_with("https://")
+            && site.contains('.')
+            && !site.contains(' ')
+        {
             site.insert_str(0, "http://");
         }
     }
@@ -248,9 +261,16 @@ mod tests {
         }))
         .unwrap();
         let m = Mapping::new(spec).unwrap();
-        let p = props(json!({"Location": "", "Notes": "Scheme A", "Address1": "Irlam Road", "Address2": null, "Address3": "Flixton"}));
+        let p = props(
+            json!({"Location": "", "Notes": "Scheme A", "Address1": "Irlam Road", "Address2": null, "Address3": "Flixton"}),
+        );
         let d = m
-            .apply(&p, geo::Point::new(-2.3, 53.4).into(), "import:x:1", &Vocabulary::default())
+            .apply(
+                &p,
+                geo::Point::new(-2.3, 53.4).into(),
+                "import:x:1",
+                &Vocabulary::default(),
+            )
             .unwrap();
         assert_eq!(d.name, "Scheme A");
         assert_eq!(d.address.as_deref(), Some("Irlam Road, Flixton"));
@@ -266,8 +286,16 @@ mod tests {
         }))
         .unwrap();
         let m = Mapping::new(spec).unwrap();
-        let p = props(json!({"n": "X", "tel": 1617486414.0, "web": "www.example.org", "mail": "NA"}));
-        let d = m.apply(&p, geo::Point::new(0.0, 0.0).into(), "s", &Vocabulary::default()).unwrap();
+        let p =
+            props(json!({"n": "X", "tel": 1617486414.0, "web": "www.example.org", "mail": "NA"}));
+        let d = m
+            .apply(
+                &p,
+                geo::Point::new(0.0, 0.0).into(),
+                "s",
+                &Vocabulary::default(),
+            )
+            .unwrap();
         assert_eq!(d.phone.as_deref(), Some("01617486414"));
         assert_eq!(d.website.as_deref(), Some("http://www.example.org"));
         assert_eq!(d.email, None);
@@ -283,9 +311,23 @@ mod tests {
         let m = Mapping::new(spec).unwrap();
         let v = Vocabulary::default();
         let g: Geometry<f64> = geo::Point::new(0.0, 0.0).into();
-        let giver = m.apply(&props(json!({"n": "A", "what": "Makes GRANTS to groups"})), g.clone(), "s", &v).unwrap();
+        let giver = m
+            .apply(
+                &props(json!({"n": "A", "what": "Makes GRANTS to groups"})),
+                g.clone(),
+                "s",
+                &v,
+            )
+            .unwrap();
         assert_eq!(giver.category, "grant_maker");
-        let other = m.apply(&props(json!({"n": "B", "what": "Runs a choir"})), g, "s", &v).unwrap();
+        let other = m
+            .apply(
+                &props(json!({"n": "B", "what": "Runs a choir"})),
+                g,
+                "s",
+                &v,
+            )
+            .unwrap();
         assert_eq!(other.category, "charity");
     }
 

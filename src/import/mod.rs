@@ -90,7 +90,13 @@ pub async fn run(
     if write && !changes.is_empty() {
         store.write(&changes).await?;
     }
-    Ok((Report { written: write, ..report }, if write { changes } else { Vec::new() }))
+    Ok((
+        Report {
+            written: write,
+            ..report
+        },
+        if write { changes } else { Vec::new() },
+    ))
 }
 
 pub async fn plan(
@@ -123,7 +129,10 @@ pub async fn plan(
         .collect();
 
     let now = Utc::now().trunc_subsecs(6);
-    let mut report = Report { read: records.len(), ..Report::default() };
+    let mut report = Report {
+        read: records.len(),
+        ..Report::default()
+    };
     let mut changes = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for record in records {
@@ -133,7 +142,9 @@ pub async fn plan(
             reason,
         };
         let geometry = match record.geometry.clone().and_then(|g| {
-            check_geometry(&g).map(|_| g).map_err(|m| FieldError::new("geometry", m))
+            check_geometry(&g)
+                .map(|_| g)
+                .map_err(|m| FieldError::new("geometry", m))
         }) {
             Ok(g) => g,
             Err(e) => {
@@ -150,7 +161,10 @@ pub async fn plan(
             },
         };
         if !seen.insert(source.clone()) {
-            report.rejected.push(reject("id", format!("appears twice in this file ({source})")));
+            report.rejected.push(reject(
+                "id",
+                format!("appears twice in this file ({source})"),
+            ));
             continue;
         }
         let draft = match mapping.apply(&record.props, geometry, &source, vocabulary) {
@@ -231,8 +245,12 @@ fn row_hash(props: &Map<String, Value>, geometry: &Geometry<f64>) -> u64 {
     }
     let mut h = Fnv(0xcbf29ce484222325);
     let sorted: std::collections::BTreeMap<&String, &Value> = props.iter().collect();
-    serde_json::to_string(&sorted).unwrap_or_default().hash(&mut h);
-    crate::domain::geometry_json(geometry).to_string().hash(&mut h);
+    serde_json::to_string(&sorted)
+        .unwrap_or_default()
+        .hash(&mut h);
+    crate::domain::geometry_json(geometry)
+        .to_string()
+        .hash(&mut h);
     h.finish()
 }
 

@@ -100,10 +100,13 @@ fn properties(tags: &HashMap<String, String>, rule: &TagRule) -> Map<String, Val
         .iter()
         .filter_map(|k| get(k))
         .collect();
-    let address: Vec<String> = [Some(street.join(" ")).filter(|s| !s.is_empty()), get("addr:city")]
-        .into_iter()
-        .flatten()
-        .collect();
+    let address: Vec<String> = [
+        Some(street.join(" ")).filter(|s| !s.is_empty()),
+        get("addr:city"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     put("address", (!address.is_empty()).then(|| address.join(", ")));
     put("postcode", get("addr:postcode"));
     put("opening_hours", get("opening_hours"));
@@ -111,7 +114,10 @@ fn properties(tags: &HashMap<String, String>, rule: &TagRule) -> Map<String, Val
     put("phone", get("phone").or_else(|| get("contact:phone")));
     put("email", get("email").or_else(|| get("contact:email")));
     put("description", get("description"));
-    put("accessibility", get("wheelchair").map(|w| format!("wheelchair: {w}")));
+    put(
+        "accessibility",
+        get("wheelchair").map(|w| format!("wheelchair: {w}")),
+    );
     p
 }
 
@@ -129,7 +135,10 @@ fn label(category: &str) -> String {
 /// gives the double nearest the decimal OSM shows, which the stores then
 /// keep exactly (nano-degree arithmetic leaves noise in the last digit).
 fn position(decimicro_lon: i32, decimicro_lat: i32) -> (f64, f64) {
-    (f64::from(decimicro_lon) / 1e7, f64::from(decimicro_lat) / 1e7)
+    (
+        f64::from(decimicro_lon) / 1e7,
+        f64::from(decimicro_lat) / 1e7,
+    )
 }
 
 struct Tagged {
@@ -144,7 +153,9 @@ struct Tagged {
 
 pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> {
     let file = path.display().to_string();
-    let unreadable = |e: osmpbf::Error| ImportError::Unreadable(format!("{file}: not a readable .osm.pbf file: {e}"));
+    let unreadable = |e: osmpbf::Error| {
+        ImportError::Unreadable(format!("{file}: not a readable .osm.pbf file: {e}"))
+    };
     let mut nodes: HashMap<i64, (f64, f64)> = HashMap::new();
     let mut ways: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut tagged: Vec<Tagged> = Vec::new();
@@ -159,7 +170,14 @@ pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> 
                 nodes.insert(n.id(), at);
                 let tags = owned(&mut n.tags());
                 if classify(&tags, table).is_some() {
-                    tagged.push(Tagged { kind: "node", id: n.id(), tags, node: Some(at), refs: vec![], members: vec![] });
+                    tagged.push(Tagged {
+                        kind: "node",
+                        id: n.id(),
+                        tags,
+                        node: Some(at),
+                        refs: vec![],
+                        members: vec![],
+                    });
                 }
             }
             Element::DenseNode(n) => {
@@ -167,26 +185,49 @@ pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> 
                 nodes.insert(n.id(), at);
                 let tags = owned(&mut n.tags());
                 if classify(&tags, table).is_some() {
-                    tagged.push(Tagged { kind: "node", id: n.id(), tags, node: Some(at), refs: vec![], members: vec![] });
+                    tagged.push(Tagged {
+                        kind: "node",
+                        id: n.id(),
+                        tags,
+                        node: Some(at),
+                        refs: vec![],
+                        members: vec![],
+                    });
                 }
             }
             Element::Way(w) => {
                 let refs: Vec<i64> = w.refs().collect();
                 let tags = owned(&mut w.tags());
                 if classify(&tags, table).is_some() {
-                    tagged.push(Tagged { kind: "way", id: w.id(), tags, node: None, refs: refs.clone(), members: vec![] });
+                    tagged.push(Tagged {
+                        kind: "way",
+                        id: w.id(),
+                        tags,
+                        node: None,
+                        refs: refs.clone(),
+                        members: vec![],
+                    });
                 }
                 ways.insert(w.id(), refs);
             }
             Element::Relation(r) => {
                 let tags = owned(&mut r.tags());
-                if tags.get("type").map(String::as_str) == Some("multipolygon") && classify(&tags, table).is_some() {
+                if tags.get("type").map(String::as_str) == Some("multipolygon")
+                    && classify(&tags, table).is_some()
+                {
                     let members = r
                         .members()
                         .filter(|m| m.member_type == RelMemberType::Way)
                         .map(|m| (m.member_id, m.role().unwrap_or("outer").to_string()))
                         .collect();
-                    tagged.push(Tagged { kind: "relation", id: r.id(), tags, node: None, refs: vec![], members });
+                    tagged.push(Tagged {
+                        kind: "relation",
+                        id: r.id(),
+                        tags,
+                        node: None,
+                        refs: vec![],
+                        members,
+                    });
                 }
             }
         })
@@ -242,7 +283,9 @@ fn partial(refs: &[i64], nodes: &HashMap<i64, (f64, f64)>) -> Result<Geometry<f6
         return Err("none of its nodes is in the extract".into());
     }
     let n = present.len() as f64;
-    let (x, y) = present.iter().fold((0.0, 0.0), |(x, y), (a, b)| (x + a, y + b));
+    let (x, y) = present
+        .iter()
+        .fold((0.0, 0.0), |(x, y), (a, b)| (x + a, y + b));
     Ok(Point::new(x / n, y / n).into())
 }
 
@@ -270,7 +313,11 @@ fn relation_geometry(
         let parts: Vec<Vec<i64>> = members
             .iter()
             .filter(|(_, r)| r == role || (role == "outer" && r.is_empty()))
-            .map(|(id, _)| ways.get(id).cloned().ok_or_else(|| format!("way {id} is missing from the extract")))
+            .map(|(id, _)| {
+                ways.get(id)
+                    .cloned()
+                    .ok_or_else(|| format!("way {id} is missing from the extract"))
+            })
             .collect::<Result<_, _>>()?;
         assemble(parts)?
             .iter()
@@ -335,8 +382,11 @@ mod tests {
     #[test]
     fn the_first_matching_rule_wins() {
         let table = default_tag_table();
-        let tags: HashMap<String, String> =
-            [("amenity".to_string(), "library".to_string()), ("club".to_string(), "chess".to_string())].into();
+        let tags: HashMap<String, String> = [
+            ("amenity".to_string(), "library".to_string()),
+            ("club".to_string(), "chess".to_string()),
+        ]
+        .into();
         assert_eq!(classify(&tags, &table).unwrap().category, "library");
     }
 }

@@ -101,7 +101,11 @@ pub async fn load(
 
     let mut lookup = std::collections::HashMap::new();
     if let Some(p) = &manifest.postcodes {
-        let rows = areas::read_postcodes(&read(dir, &p.file)?, &p.file.display().to_string(), p.lsoa_field.as_deref())?;
+        let rows = areas::read_postcodes(
+            &read(dir, &p.file)?,
+            &p.file.display().to_string(),
+            p.lsoa_field.as_deref(),
+        )?;
         store.load_postcodes(&rows).await?;
         loaded.postcodes = rows.len();
         lookup = areas::lookup(&rows);
@@ -116,7 +120,10 @@ pub async fn load(
         };
         let (found, rejects) = areas::read_areas(&text, &file, &options)?;
         if let Some(r) = rejects.first() {
-            return Err(ImportError::Unreadable(format!("{file}: {}: {}: {}", r.place, r.field, r.reason)));
+            return Err(ImportError::Unreadable(format!(
+                "{file}: {}: {}: {}",
+                r.place, r.field, r.reason
+            )));
         }
         store.upsert_areas(&found).await?;
         loaded.areas += found.len();
@@ -126,11 +133,21 @@ pub async fn load(
                 value_field: pop.value_field.clone(),
                 filters: pop.filters.clone().into_iter().collect(),
             };
-            let values = areas::read_population(&read(dir, &pop.file)?, &pop.file.display().to_string(), &options)?;
+            let values = areas::read_population(
+                &read(dir, &pop.file)?,
+                &pop.file.display().to_string(),
+                &options,
+            )?;
             // A population file covers every level; only this level's codes count.
-            let codes: std::collections::HashSet<&str> = found.iter().map(|a| a.code.as_str()).collect();
-            let values: Vec<(String, f64)> = values.into_iter().filter(|(c, _)| codes.contains(c.as_str())).collect();
-            loaded.unmatched_population.extend(store.set_population(&values).await?);
+            let codes: std::collections::HashSet<&str> =
+                found.iter().map(|a| a.code.as_str()).collect();
+            let values: Vec<(String, f64)> = values
+                .into_iter()
+                .filter(|(c, _)| codes.contains(c.as_str()))
+                .collect();
+            loaded
+                .unmatched_population
+                .extend(store.set_population(&values).await?);
         }
     }
     for layer in &manifest.layers {
@@ -154,7 +171,13 @@ pub async fn load(
         };
         let (report, changes) = super::plan(store, vocabulary, &mapping, records, &options).await?;
         loaded.changes.extend(changes);
-        loaded.layers.push((layer.dataset.clone(), Report { written: true, ..report }));
+        loaded.layers.push((
+            layer.dataset.clone(),
+            Report {
+                written: true,
+                ..report
+            },
+        ));
     }
     // Every layer's assets in one transaction: a start-up that dies part
     // way leaves no half-loaded map, and the next start loads it again.

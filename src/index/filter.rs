@@ -51,7 +51,10 @@ impl Filter {
     pub fn accepts(&self, e: &Entry) -> bool {
         self.capitals & e.capital.bit() != 0
             && self.statuses.contains(&e.status)
-            && self.categories.as_ref().is_none_or(|c| c.contains(&e.category))
+            && self
+                .categories
+                .as_ref()
+                .is_none_or(|c| c.contains(&e.category))
             && self.ids.as_ref().is_none_or(|ids| ids.contains(&e.id))
     }
 }

@@ -140,7 +140,6 @@ impl AssetIndex {
         self.last_seq = self.last_seq.max(seq);
     }
 
-
     /// Assets whose bounds meet the box, nearest the box's centre first.
     pub fn in_bbox(&self, bbox: &BBox, filter: &Filter) -> Vec<Hit> {
         let center = bbox.center();
@@ -215,7 +214,9 @@ impl AssetIndex {
             .filter(|e| filter.accepts(e))
             .take(k)
             .map(|e| haversine_m(c, e.point))
-            .fold(None, |acc: Option<f64>, d| Some(acc.map_or(d, |a| a.max(d))));
+            .fold(None, |acc: Option<f64>, d| {
+                Some(acc.map_or(d, |a| a.max(d)))
+            });
         let Some(bound) = bound else {
             return Vec::new();
         };

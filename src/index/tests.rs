@@ -32,7 +32,10 @@ fn scattered(n: usize, seed: u64) -> Vec<IndexRecord> {
 fn brute_nearest(records: &[IndexRecord], c: [f64; 2], k: usize) -> Vec<Uuid> {
     let mut all: Vec<Hit> = records
         .iter()
-        .map(|r| Hit { id: r.id, distance_m: haversine_m(c, r.placement.point) })
+        .map(|r| Hit {
+            id: r.id,
+            distance_m: haversine_m(c, r.placement.point),
+        })
         .collect();
     sort_by_distance(&mut all);
     all.into_iter().take(k).map(|h| h.id).collect()
@@ -63,7 +66,11 @@ fn radius_matches_brute_force_across_the_antimeridian() {
     let mut rng = SmallRng::seed_from_u64(3);
     let records: Vec<IndexRecord> = (0..2_000)
         .map(|_| {
-            let lon = if rng.gen_bool(0.5) { rng.gen_range(179.0..=180.0) } else { rng.gen_range(-180.0..=-179.0) };
+            let lon = if rng.gen_bool(0.5) {
+                rng.gen_range(179.0..=180.0)
+            } else {
+                rng.gen_range(-180.0..=-179.0)
+            };
             let lat = rng.gen_range(-1.0..1.0);
             record(&mut rng, lon, lat)
         })
@@ -77,7 +84,9 @@ fn radius_matches_brute_force_across_the_antimeridian() {
         .map(|r| r.id)
         .collect();
     let mut got_ids: Vec<Uuid> = got.iter().map(|h| h.id).collect();
-    assert!(got_ids.iter().any(|id| records.iter().any(|r| r.id == *id && r.placement.point[0] < 0.0)));
+    assert!(got_ids.iter().any(|id| records
+        .iter()
+        .any(|r| r.id == *id && r.placement.point[0] < 0.0)));
     want.sort();
     got_ids.sort();
     assert_eq!(got_ids, want);
@@ -89,7 +98,11 @@ fn bbox_finds_polygons_by_their_bounds_and_filters() {
     let mut rng = SmallRng::seed_from_u64(1);
     let mut park = record(&mut rng, 0.5, 0.5);
     park.capital = Capital::Physical;
-    park.placement = Placement { point: [0.5, 0.5], min: [0.0, 0.0], max: [1.0, 1.0] };
+    park.placement = Placement {
+        point: [0.5, 0.5],
+        min: [0.0, 0.0],
+        max: [1.0, 1.0],
+    };
     let index = AssetIndex::bulk_load(vec![park.clone()], 0);
     let touching: BBox = "0.9,0.9,2,2".parse().unwrap();
     assert_eq!(index.in_bbox(&touching, &Filter::default()).len(), 1);
@@ -107,7 +120,11 @@ fn newer_versions_replace_older_and_archives_stay_archived() {
     let mut index = AssetIndex::bulk_load(vec![r1.clone()], 5);
     let mut moved = r1.clone();
     moved.version = 2;
-    moved.placement = Placement { point: [50.0, 50.0], min: [50.0, 50.0], max: [50.0, 50.0] };
+    moved.placement = Placement {
+        point: [50.0, 50.0],
+        min: [50.0, 50.0],
+        max: [50.0, 50.0],
+    };
     assert!(index.apply(&moved));
     assert!(!index.apply(&r1), "an older version is ignored");
     let everywhere: BBox = "-180,-90,180,90".parse().unwrap();
@@ -118,7 +135,10 @@ fn newer_versions_replace_older_and_archives_stay_archived() {
     archived.version = 3;
     archived.status = Status::Archived;
     assert!(index.apply(&archived));
-    assert!(!index.apply(&moved), "a stale read must not bring an archived asset back");
+    assert!(
+        !index.apply(&moved),
+        "a stale read must not bring an archived asset back"
+    );
     assert!(index.in_bbox(&everywhere, &Filter::default()).is_empty());
     assert_eq!(index.len(), 0);
 }

@@ -30,8 +30,16 @@ impl AreaSet {
                 ))
             })
             .collect();
-        let by_code = areas.iter().enumerate().map(|(i, a)| (a.code.clone(), i)).collect();
-        AreaSet { areas, by_code, tree: RTree::bulk_load(bounds) }
+        let by_code = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.clone(), i))
+            .collect();
+        AreaSet {
+            areas,
+            by_code,
+            tree: RTree::bulk_load(bounds),
+        }
     }
 
     pub fn get(&self, code: &str) -> Option<&Area> {
@@ -57,7 +65,10 @@ impl AreaSet {
     /// belongs to it; a point on a boundary shared by several belongs to
     /// the one with the lowest code, so that it is counted exactly once.
     pub fn assign(&self, point: [f64; 2], level: &str) -> Option<&Area> {
-        let coord = Coord { x: point[0], y: point[1] };
+        let coord = Coord {
+            x: point[0],
+            y: point[1],
+        };
         let mut on_boundary: Option<&Area> = None;
         for b in self.tree.locate_all_at_point(&point) {
             let area = &self.areas[b.data];
@@ -80,7 +91,10 @@ impl AreaSet {
     /// The bounds of an area, for a first cut from the asset index.
     pub fn envelope(area: &Area) -> Option<AABB<[f64; 2]>> {
         let r = area.geometry.bounding_rect()?;
-        Some(AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]))
+        Some(AABB::from_corners(
+            [r.min().x, r.min().y],
+            [r.max().x, r.max().y],
+        ))
     }
 }
 
@@ -101,7 +115,10 @@ mod tests {
 
     #[test]
     fn a_point_on_a_shared_boundary_belongs_to_one_area() {
-        let set = AreaSet::new(vec![square("B", 1.0, 0.0, 2.0, 1.0), square("A", 0.0, 0.0, 1.0, 1.0)]);
+        let set = AreaSet::new(vec![
+            square("B", 1.0, 0.0, 2.0, 1.0),
+            square("A", 0.0, 0.0, 1.0, 1.0),
+        ]);
         assert_eq!(set.assign([1.0, 0.5], "ward").unwrap().code, "A");
         assert_eq!(set.assign([1.5, 0.5], "ward").unwrap().code, "B");
         assert!(set.assign([5.0, 0.5], "ward").is_none());

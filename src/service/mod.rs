@@ -30,7 +30,11 @@ pub enum ServiceError {
     #[error("asset {0} has been archived")]
     Gone(Uuid),
     #[error("asset {id} is at version {current}, not {expected}")]
-    Conflict { id: Uuid, expected: i64, current: i64 },
+    Conflict {
+        id: Uuid,
+        expected: i64,
+        current: i64,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -77,12 +81,34 @@ impl Registry {
 
     /// A postcode's centroid, in any spacing or case.
     pub fn postcode(&self, raw: &str) -> Option<Postcode> {
-        let lookup = self.postcodes.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let lookup = self
+            .postcodes
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         lookup.get(&crate::domain::normalise_postcode(raw)).cloned()
     }
 
+    /// Gap analysis over the index and areas as they are now.
+    pub fn gaps(&self, params: &crate::analysis::GapParams) -> crate::analysis::GapReport {
+        let postcodes = self.postcodes();
+        let points: Vec<&Postcode> = postcodes.values().collect();
+        let areas = self.areas();
+        crate::analysis::gaps(&self.index(), &areas, &points, params)
+    }
+
+    pub fn profile(&self, code: &str, distance_m: f64) -> Option<crate::analysis::Profile> {
+        let postcodes = self.postcodes();
+        let points: Vec<&Postcode> = postcodes.values().collect();
+        let areas = self.areas();
+        crate::analysis::profile(&self.index(), &areas, &points, code, distance_m)
+    }
+
     pub fn postcodes(&self) -> Arc<HashMap<String, Postcode>> {
-        self.postcodes.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.postcodes
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The areas as loaded; a snapshot that later reloads do not change.
@@ -150,7 +176,13 @@ impl Registry {
 
     /// Applies a JSON merge patch (RFC 7396) of a Feature's `properties`,
     /// and a new `geometry` if one is given, to the version the writer saw.
-    pub async fn update(&self, id: Uuid, expected: i64, patch: &Value, actor: &str) -> Result<Asset> {
+    pub async fn update(
+        &self,
+        id: Uuid,
+        expected: i64,
+        patch: &Value,
+        actor: &str,
+    ) -> Result<Asset> {
         let current = self.get(id).await?;
         if current.version != expected {
             return Err(ServiceError::Conflict {
@@ -189,7 +221,8 @@ impl Registry {
             None => current.draft.geometry.clone(),
             Some(g) => parse_geometry(g).map_err(ServiceError::Invalid)?,
         };
-        AssetDraft::from_properties(&props, geometry, &self.vocabulary).map_err(ServiceError::Invalid)
+        AssetDraft::from_properties(&props, geometry, &self.vocabulary)
+            .map_err(ServiceError::Invalid)
     }
 
     /// Archives an asset: it stays in the store and the change log, and
@@ -331,12 +364,16 @@ impl Registry {
                     .into_iter()
                     .filter(|h| {
                         index.get(h.id).is_some_and(|e| {
-                            areas.assign(e.point, &area.level).is_some_and(|a| a.code == area.code)
+                            areas
+                                .assign(e.point, &area.level)
+                                .is_some_and(|a| a.code == area.code)
                         })
                     })
                     .collect()
             }
-            Spatial::Radius { center, radius_m } => index.within_radius(*center, *radius_m, &filter),
+            Spatial::Radius { center, radius_m } => {
+                index.within_radius(*center, *radius_m, &filter)
+            }
             Spatial::Nearest {
                 center,
                 k,
@@ -376,7 +413,9 @@ impl Registry {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                let Some(registry) = weak.upgrade() else { return };
+                let Some(registry) = weak.upgrade() else {
+                    return;
+                };
                 if let Err(e) = registry.sync().await {
                     tracing::warn!(error = %e, "reading the change log failed; will retry");
                 }

@@ -161,7 +161,13 @@ mod tests {
             super::redact("postgres://app:s3cret@db:5432/assets"),
             "postgres://app:****@db:5432/assets"
         );
-        assert_eq!(super::redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
-        assert_eq!(super::redact("sqlite://assetmap.db"), "sqlite://assetmap.db");
+        assert_eq!(
+            super::redact("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(
+            super::redact("sqlite://assetmap.db"),
+            "sqlite://assetmap.db"
+        );
     }
 }

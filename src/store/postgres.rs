@@ -77,7 +77,9 @@ impl Store for PgStore {
         sqlx::query("set transaction isolation level repeatable read, read only")
             .execute(&mut *tx)
             .await?;
-        let (last_seq,): (i64,) = sqlx::query_as(&self.sql.last_seq).fetch_one(&mut *tx).await?;
+        let (last_seq,): (i64,) = sqlx::query_as(&self.sql.last_seq)
+            .fetch_one(&mut *tx)
+            .await?;
         let rows: Vec<IndexRow> = sqlx::query_as(&self.sql.index_records)
             .fetch_all(&mut *tx)
             .await?;
@@ -133,7 +135,9 @@ impl Store for PgStore {
     }
 
     async fn areas(&self) -> Result<Vec<Area>> {
-        let rows: Vec<AreaRow> = sqlx::query_as(&self.sql.areas).fetch_all(&self.pool).await?;
+        let rows: Vec<AreaRow> = sqlx::query_as(&self.sql.areas)
+            .fetch_all(&self.pool)
+            .await?;
         sql::convert_all(rows)
     }
 
@@ -146,7 +150,9 @@ impl Store for PgStore {
     }
 
     async fn postcodes(&self) -> Result<Vec<Postcode>> {
-        let rows: Vec<PostcodeRow> = sqlx::query_as(&self.sql.postcodes).fetch_all(&self.pool).await?;
+        let rows: Vec<PostcodeRow> = sqlx::query_as(&self.sql.postcodes)
+            .fetch_all(&self.pool)
+            .await?;
         sql::convert_all(rows)
     }
 }

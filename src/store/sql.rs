@@ -2,12 +2,10 @@
 //! in each dialect), the row types and the conversions to domain types.
 
 use super::{Change, LoggedChange, StoreError};
-use crate::domain::{
-    Asset, AssetDraft, Capital, Placement, Status, Visibility,
-};
+use crate::domain::{Asset, AssetDraft, Capital, Placement, Status, Visibility};
 use crate::index::IndexRecord;
 use chrono::{DateTime, Utc};
-use sqlx::{query::Query, Database, Encode, Type};
+use sqlx::{Database, Encode, Type};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy)]
@@ -25,40 +23,41 @@ enum Kind {
     Plain,
 }
 
-/// Every column of `asset`, in the order `params` binds them.
-const COLUMNS: &[(&str, Kind)] = &[
-    ("asset_id", Kind::Id),
-    ("name", Kind::Plain),
-    ("capital", Kind::Plain),
-    ("category", Kind::Plain),
-    ("description", Kind::Plain),
-    ("geom", Kind::Geometry),
-    ("point_lon", Kind::Plain),
-    ("point_lat", Kind::Plain),
-    ("min_lon", Kind::Plain),
-    ("min_lat", Kind::Plain),
-    ("max_lon", Kind::Plain),
-    ("max_lat", Kind::Plain),
-    ("address", Kind::Plain),
-    ("postcode", Kind::Plain),
-    ("website", Kind::Plain),
-    ("email", Kind::Plain),
-    ("phone", Kind::Plain),
-    ("opening_hours", Kind::Plain),
-    ("accessibility", Kind::Plain),
-    ("tags", Kind::Json),
-    ("source", Kind::Plain),
-    ("status", Kind::Plain),
-    ("visibility", Kind::Plain),
-    ("consent_at", Kind::Plain),
-    ("verified_at", Kind::Plain),
-    ("verified_by", Kind::Plain),
-    ("search_text", Kind::Plain),
-    ("created_at", Kind::Plain),
-    ("created_by", Kind::Plain),
-    ("updated_at", Kind::Plain),
-    ("updated_by", Kind::Plain),
-    ("version", Kind::Plain),
+/// Every column of `asset`: how its value crosses into SQL, and its type
+/// when PostgreSQL reads it from a JSON row.
+const COLUMNS: &[(&str, Kind, &str)] = &[
+    ("asset_id", Kind::Id, "text"),
+    ("name", Kind::Plain, "text"),
+    ("capital", Kind::Plain, "text"),
+    ("category", Kind::Plain, "text"),
+    ("description", Kind::Plain, "text"),
+    ("geom", Kind::Geometry, "text"),
+    ("point_lon", Kind::Plain, "float8"),
+    ("point_lat", Kind::Plain, "float8"),
+    ("min_lon", Kind::Plain, "float8"),
+    ("min_lat", Kind::Plain, "float8"),
+    ("max_lon", Kind::Plain, "float8"),
+    ("max_lat", Kind::Plain, "float8"),
+    ("address", Kind::Plain, "text"),
+    ("postcode", Kind::Plain, "text"),
+    ("website", Kind::Plain, "text"),
+    ("email", Kind::Plain, "text"),
+    ("phone", Kind::Plain, "text"),
+    ("opening_hours", Kind::Plain, "text"),
+    ("accessibility", Kind::Plain, "text"),
+    ("tags", Kind::Json, "text"),
+    ("source", Kind::Plain, "text"),
+    ("status", Kind::Plain, "text"),
+    ("visibility", Kind::Plain, "text"),
+    ("consent_at", Kind::Plain, "timestamptz"),
+    ("verified_at", Kind::Plain, "timestamptz"),
+    ("verified_by", Kind::Plain, "text"),
+    ("search_text", Kind::Plain, "text"),
+    ("created_at", Kind::Plain, "timestamptz"),
+    ("created_by", Kind::Plain, "text"),
+    ("updated_at", Kind::Plain, "timestamptz"),
+    ("updated_by", Kind::Plain, "text"),
+    ("version", Kind::Plain, "int8"),
 ];
 
 const INDEX_COLUMNS: &[&str] = &[
@@ -91,7 +90,9 @@ impl Dialect {
         match (self, kind) {
             (Dialect::Postgres, Kind::Id) => format!("{column}::text as {column}"),
             // 15 decimals keep every digit a double holds for a coordinate.
-            (Dialect::Postgres, Kind::Geometry) => format!("ST_AsGeoJSON({column}, 15) as {column}"),
+            (Dialect::Postgres, Kind::Geometry) => {
+                format!("ST_AsGeoJSON({column}, 15) as {column}")
+            }
             (Dialect::Postgres, Kind::Json) => format!("{column}::text as {column}"),
             _ => column.to_string(),
         }
@@ -116,9 +117,9 @@ impl Dialect {
     /// `asset_id` is one of the ids in a JSON array bound at `param`.
     fn id_in_json_list(self, param: &str) -> String {
         match self {
-            Dialect::Postgres => format!(
-                "asset_id in (select jsonb_array_elements_text({param}::jsonb)::uuid)"
-            ),
+            Dialect::Postgres => {
+                format!("asset_id in (select jsonb_array_elements_text({param}::jsonb)::uuid)")
+            }
             Dialect::Sqlite => format!("asset_id in (select value from json_each({param}))"),
         }
     }
@@ -142,7 +143,13 @@ impl Dialect {
     }
 
     fn upsert_areas(self) -> String {
-        let rows = self.json_rows(&[("code", "text"), ("name", "text"), ("level", "text"), ("geom", "text"), ("updated_at", "timestamptz")]);
+        let rows = self.json_rows(&[
+            ("code", "text"),
+            ("name", "text"),
+            ("level", "text"),
+            ("geom", "text"),
+            ("updated_at", "timestamptz"),
+        ]);
         format!(
             "insert into area (area_code, name, level, geom, updated_at) \
              select x.code, x.name, x.level, {}, x.updated_at from {rows} where true \
@@ -166,7 +173,12 @@ impl Dialect {
     }
 
     fn load_postcodes(self) -> String {
-        let rows = self.json_rows(&[("postcode", "text"), ("lon", "float8"), ("lat", "float8"), ("lsoa_code", "text")]);
+        let rows = self.json_rows(&[
+            ("postcode", "text"),
+            ("lon", "float8"),
+            ("lat", "float8"),
+            ("lsoa_code", "text"),
+        ]);
         format!(
             "insert into postcode (postcode, lon, lat, lsoa_code) \
              select x.postcode, x.lon, x.lat, x.lsoa_code from {rows} where true \
@@ -187,8 +199,8 @@ impl Dialect {
 pub struct Statements {
     pub insert: String,
     pub update: String,
-    pub next_seq: String,
-    pub log_change: String,
+    pub reserve_seqs: String,
+    pub log_changes: String,
     pub by_id: String,
     pub by_ids: String,
     pub index_records: String,
@@ -206,42 +218,58 @@ pub struct Statements {
 
 impl Statements {
     pub fn new(d: Dialect) -> Statements {
-        let names: Vec<&str> = COLUMNS.iter().map(|(n, _)| *n).collect();
-        let values: Vec<String> = COLUMNS
+        let names: Vec<&str> = COLUMNS.iter().map(|(n, _, _)| *n).collect();
+        let from_row: Vec<String> = COLUMNS
             .iter()
-            .enumerate()
-            .map(|(i, (_, kind))| d.value_in(*kind, &format!("${}", i + 1)))
+            .map(|(name, kind, _)| d.value_in(*kind, &format!("x.{name}")))
             .collect();
         let select: Vec<String> = COLUMNS
             .iter()
-            .map(|(name, kind)| d.value_out(*kind, name))
+            .map(|(name, kind, _)| d.value_out(*kind, name))
             .collect();
         let select = select.join(", ");
+        let mut row_columns: Vec<(&str, &str)> = COLUMNS.iter().map(|(n, _, t)| (*n, *t)).collect();
+        let rows = d.json_rows(&row_columns);
+        row_columns.push(("expected_version", "int8"));
+        let rows_with_expected = d.json_rows(&row_columns);
         let assignments: Vec<String> = names
             .iter()
-            .zip(&values)
+            .zip(&from_row)
             .skip(1)
             .map(|(n, v)| format!("{n} = {v}"))
             .collect();
-        let expected = format!("${}", COLUMNS.len() + 1);
+        let change_rows = d.json_rows(&[
+            ("seq", "int8"),
+            ("asset_id", "text"),
+            ("version", "int8"),
+            ("op", "text"),
+            ("changed_at", "timestamptz"),
+            ("changed_by", "text"),
+        ]);
         Statements {
             insert: format!(
-                "insert into asset ({}) values ({}) returning version",
+                "insert into asset ({}) select {} from {rows} where true",
                 names.join(", "),
-                values.join(", ")
+                from_row.join(", ")
             ),
             update: format!(
-                "update asset set {} where asset_id = {} and version = {expected} returning version",
+                "update asset set {} from {rows_with_expected} \
+                 where asset.asset_id = {} and asset.version = x.expected_version \
+                 returning {}",
                 assignments.join(", "),
-                values[0]
+                from_row[0],
+                d.value_out(Kind::Id, "asset.asset_id").replace(" as asset.asset_id", " as asset_id"),
             ),
-            next_seq: "update change_counter set last_seq = last_seq + 1 returning last_seq".into(),
-            log_change: format!(
+            reserve_seqs: "update change_counter set last_seq = last_seq + $1 returning last_seq".into(),
+            log_changes: format!(
                 "insert into asset_change (seq, asset_id, version, op, changed_at, changed_by) \
-                 values ($1, {}, $3, $4, $5, $6)",
-                d.value_in(Kind::Id, "$2")
+                 select x.seq, {}, x.version, x.op, x.changed_at, x.changed_by from {change_rows} where true",
+                d.value_in(Kind::Id, "x.asset_id")
             ),
-            by_id: format!("select {select} from asset where asset_id = {}", values[0]),
+            by_id: format!(
+                "select {select} from asset where asset_id = {}",
+                d.value_in(Kind::Id, "$1")
+            ),
             by_ids: format!("select {select} from asset where {}", d.id_in_json_list("$1")),
             index_records: format!(
                 "select {} from asset a where a.status <> 'archived'",
@@ -277,90 +305,51 @@ impl Statements {
     }
 }
 
-/// A value bound to a statement parameter.
-pub enum Param {
-    Text(Option<String>),
-    Real(f64),
-    Int(i64),
-    Time(Option<DateTime<Utc>>),
-}
-
-/// The values of `COLUMNS` for an asset, in order.
-pub fn params(asset: &Asset) -> Vec<Param> {
+/// An asset as a JSON row keyed by column name, for the batch statements.
+fn asset_row(asset: &Asset, expected_version: Option<i64>) -> serde_json::Value {
     let d = &asset.draft;
     let p = asset.placement();
-    let text = |s: &Option<String>| Param::Text(s.clone());
-    let some = |s: &str| Param::Text(Some(s.to_string()));
-    let consent_at = d.consent.then_some(asset.created_at);
-    vec![
-        some(&asset.id.to_string()),
-        some(&d.name),
-        some(d.capital.as_str()),
-        some(&d.category),
-        text(&d.description),
-        some(&crate::domain::geometry_json(&d.geometry).to_string()),
-        Param::Real(p.point[0]),
-        Param::Real(p.point[1]),
-        Param::Real(p.min[0]),
-        Param::Real(p.min[1]),
-        Param::Real(p.max[0]),
-        Param::Real(p.max[1]),
-        text(&d.address),
-        text(&d.postcode),
-        text(&d.website),
-        text(&d.email),
-        text(&d.phone),
-        text(&d.opening_hours),
-        text(&d.accessibility),
-        some(&serde_json::to_string(&d.tags).expect("tags serialise")),
-        text(&d.source),
-        some(d.status.as_str()),
-        some(d.visibility.as_str()),
-        Param::Time(consent_at),
-        Param::Time(d.verified_at),
-        text(&d.verified_by),
-        some(&d.search_text()),
-        Param::Time(Some(asset.created_at)),
-        some(&asset.created_by),
-        Param::Time(Some(asset.updated_at)),
-        some(&asset.updated_by),
-        Param::Int(asset.version),
-    ]
+    let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339());
+    serde_json::json!({
+        "asset_id": asset.id.to_string(),
+        "name": d.name,
+        "capital": d.capital.as_str(),
+        "category": d.category,
+        "description": d.description,
+        "geom": crate::domain::geometry_json(&d.geometry).to_string(),
+        "point_lon": p.point[0],
+        "point_lat": p.point[1],
+        "min_lon": p.min[0],
+        "min_lat": p.min[1],
+        "max_lon": p.max[0],
+        "max_lat": p.max[1],
+        "address": d.address,
+        "postcode": d.postcode,
+        "website": d.website,
+        "email": d.email,
+        "phone": d.phone,
+        "opening_hours": d.opening_hours,
+        "accessibility": d.accessibility,
+        "tags": serde_json::to_string(&d.tags).expect("tags serialise"),
+        "source": d.source,
+        "status": d.status.as_str(),
+        "visibility": d.visibility.as_str(),
+        "consent_at": time(d.consent.then_some(asset.created_at)),
+        "verified_at": time(d.verified_at),
+        "verified_by": d.verified_by,
+        "search_text": d.search_text(),
+        "created_at": asset.created_at.to_rfc3339(),
+        "created_by": asset.created_by,
+        "updated_at": asset.updated_at.to_rfc3339(),
+        "updated_by": asset.updated_by,
+        "version": asset.version,
+        "expected_version": expected_version,
+    })
 }
 
-/// Binds parameters in order. Generic so that both backends share it; the
-/// bounds say which Rust types each database must encode.
-pub fn bind<'q, DB: Database>(
-    mut q: Query<'q, DB, <DB as Database>::Arguments<'q>>,
-    params: Vec<Param>,
-) -> Query<'q, DB, <DB as Database>::Arguments<'q>>
-where
-    Option<String>: Encode<'q, DB> + Type<DB>,
-    Option<DateTime<Utc>>: Encode<'q, DB> + Type<DB>,
-    f64: Encode<'q, DB> + Type<DB>,
-    i64: Encode<'q, DB> + Type<DB>,
-{
-    for p in params {
-        q = match p {
-            Param::Text(v) => q.bind(v),
-            Param::Real(v) => q.bind(v),
-            Param::Int(v) => q.bind(v),
-            Param::Time(v) => q.bind(v),
-        };
-    }
-    q
-}
-
-/// The change-log row for a change, bound in `log_change` order after seq.
-pub fn log_params(change: &Change) -> (String, i64, &'static str, DateTime<Utc>, String) {
-    (
-        change.asset.id.to_string(),
-        change.asset.version,
-        change.op.as_str(),
-        change.asset.updated_at,
-        change.asset.updated_by.clone(),
-    )
-}
+/// Rows per statement: large enough that an import makes few round
+/// trips, small enough that no one parameter grows past a few megabytes.
+const BATCH: usize = 2_000;
 
 #[derive(sqlx::FromRow)]
 pub struct AssetRow {
@@ -402,8 +391,8 @@ impl TryFrom<AssetRow> for Asset {
         let id = &r.asset_id;
         let geometry: serde_json::Value =
             serde_json::from_str(&r.geom).map_err(|e| corrupt("geometry", id, e))?;
-        let geometry = crate::domain::parse_geometry(&geometry)
-            .map_err(|e| corrupt("geometry", id, e))?;
+        let geometry =
+            crate::domain::parse_geometry(&geometry).map_err(|e| corrupt("geometry", id, e))?;
         Ok(Asset {
             id: Uuid::parse_str(id).map_err(|e| corrupt("id", id, e))?,
             draft: AssetDraft {
@@ -422,7 +411,10 @@ impl TryFrom<AssetRow> for Asset {
                 tags: serde_json::from_str(&r.tags).map_err(|e| corrupt("tags", id, e))?,
                 source: r.source,
                 status: r.status.parse().map_err(|e| corrupt("status", id, e))?,
-                visibility: r.visibility.parse().map_err(|e| corrupt("visibility", id, e))?,
+                visibility: r
+                    .visibility
+                    .parse()
+                    .map_err(|e| corrupt("visibility", id, e))?,
                 consent: r.consent_at.is_some(),
                 verified_at: r.verified_at,
                 verified_by: r.verified_by,
@@ -460,9 +452,15 @@ impl TryFrom<IndexRow> for IndexRecord {
         Ok(IndexRecord {
             id: Uuid::parse_str(id).map_err(|e| corrupt("id", id, e))?,
             version: r.version,
-            capital: r.capital.parse::<Capital>().map_err(|e| corrupt("capital", id, e))?,
+            capital: r
+                .capital
+                .parse::<Capital>()
+                .map_err(|e| corrupt("capital", id, e))?,
             category: r.category,
-            status: r.status.parse::<Status>().map_err(|e| corrupt("status", id, e))?,
+            status: r
+                .status
+                .parse::<Status>()
+                .map_err(|e| corrupt("status", id, e))?,
             visibility: r
                 .visibility
                 .parse::<Visibility>()
@@ -518,8 +516,9 @@ pub fn parse_ids(rows: Vec<(String,)>) -> Result<Vec<Uuid>, StoreError> {
         .collect()
 }
 
-/// Writes changes and their change-log rows inside an open transaction.
-/// Generic over the database so that both backends run the same steps.
+/// Writes changes and their change-log rows inside an open transaction, a
+/// batch of rows per statement. Generic over the database so that both
+/// backends run the same steps.
 pub async fn write_changes<DB>(
     tx: &mut sqlx::Transaction<'_, DB>,
     sql: &Statements,
@@ -529,45 +528,79 @@ where
     DB: Database,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> <DB as Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
-    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<DateTime<Utc>>: Encode<'q, DB> + Type<DB>,
-    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'q> f64: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
     (i64,): for<'r> sqlx::FromRow<'r, DB::Row>,
+    (String,): for<'r> sqlx::FromRow<'r, DB::Row>,
 {
-    let mut last_seq = 0;
-    for change in changes {
-        // `returning` rather than a row count, which sqlx does not expose
-        // generically: no row back means the expected version was stale.
-        let written: Option<(i64,)> = match change.expected_version {
-            None => bind(sqlx::query(&sql.insert), params(&change.asset)),
-            Some(expected) => bind(sqlx::query(&sql.update), params(&change.asset)).bind(expected),
-        }
-        .try_map(|row| <(i64,) as sqlx::FromRow<DB::Row>>::from_row(&row))
-        .fetch_optional(&mut **tx)
-        .await?;
-        if written.is_none() {
-            return Err(StoreError::Conflict {
-                expected: change.expected_version.unwrap_or_default(),
-            });
-        }
-        let (seq,): (i64,) = sqlx::query_as(&sql.next_seq).fetch_one(&mut **tx).await?;
-        let (id, version, op, at, by) = log_params(change);
-        sqlx::query(&sql.log_change)
-            .bind(seq)
-            .bind(id)
-            .bind(version)
-            .bind(op)
-            .bind(at)
-            .bind(by)
+    if changes.is_empty() {
+        let (last,): (i64,) = sqlx::query_as(&sql.reserve_seqs)
+            .bind(0i64)
+            .fetch_one(&mut **tx)
+            .await?;
+        return Ok(last);
+    }
+    let (creates, updates): (Vec<&Change>, Vec<&Change>) =
+        changes.iter().partition(|c| c.expected_version.is_none());
+    for chunk in creates.chunks(BATCH) {
+        let rows: Vec<serde_json::Value> =
+            chunk.iter().map(|c| asset_row(&c.asset, None)).collect();
+        sqlx::query(&sql.insert)
+            .bind(serde_json::Value::from(rows).to_string())
             .execute(&mut **tx)
             .await?;
-        last_seq = seq;
     }
-    Ok(last_seq)
+    for chunk in updates.chunks(BATCH) {
+        let rows: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|c| asset_row(&c.asset, c.expected_version))
+            .collect();
+        let written: Vec<(String,)> = sqlx::query_as(&sql.update)
+            .bind(serde_json::Value::from(rows).to_string())
+            .fetch_all(&mut **tx)
+            .await?;
+        // An update whose expected version is no longer current matches
+        // no row: the whole write fails and rolls back.
+        if written.len() != chunk.len() {
+            let done: std::collections::HashSet<String> =
+                written.into_iter().map(|(id,)| id).collect();
+            let stale = chunk
+                .iter()
+                .find(|c| !done.contains(&c.asset.id.to_string()))
+                .expect("fewer rows written than asked");
+            return Err(StoreError::Conflict {
+                expected: stale.expected_version.unwrap_or_default(),
+            });
+        }
+    }
+    // Sequence numbers for the whole write at once; the counter's row lock
+    // orders this transaction against every other writer.
+    let (last,): (i64,) = sqlx::query_as(&sql.reserve_seqs)
+        .bind(changes.len() as i64)
+        .fetch_one(&mut **tx)
+        .await?;
+    let first = last - changes.len() as i64 + 1;
+    for (n, chunk) in changes.chunks(BATCH).enumerate() {
+        let rows: Vec<serde_json::Value> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                serde_json::json!({
+                    "seq": first + (n * BATCH + i) as i64,
+                    "asset_id": c.asset.id.to_string(),
+                    "version": c.asset.version,
+                    "op": c.op.as_str(),
+                    "changed_at": c.asset.updated_at.to_rfc3339(),
+                    "changed_by": c.asset.updated_by,
+                })
+            })
+            .collect();
+        sqlx::query(&sql.log_changes)
+            .bind(serde_json::Value::from(rows).to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(last)
 }
 
 #[derive(sqlx::FromRow)]

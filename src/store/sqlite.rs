@@ -85,7 +85,9 @@ impl Store for SqliteStore {
     async fn index_records(&self) -> Result<(Vec<IndexRecord>, i64)> {
         // In WAL mode a read transaction is one snapshot for both reads.
         let mut tx = self.pool.begin().await?;
-        let (last_seq,): (i64,) = sqlx::query_as(&self.sql.last_seq).fetch_one(&mut *tx).await?;
+        let (last_seq,): (i64,) = sqlx::query_as(&self.sql.last_seq)
+            .fetch_one(&mut *tx)
+            .await?;
         let rows: Vec<IndexRow> = sqlx::query_as(&self.sql.index_records)
             .fetch_all(&mut *tx)
             .await?;
@@ -141,7 +143,9 @@ impl Store for SqliteStore {
     }
 
     async fn areas(&self) -> Result<Vec<Area>> {
-        let rows: Vec<AreaRow> = sqlx::query_as(&self.sql.areas).fetch_all(&self.pool).await?;
+        let rows: Vec<AreaRow> = sqlx::query_as(&self.sql.areas)
+            .fetch_all(&self.pool)
+            .await?;
         sql::convert_all(rows)
     }
 
@@ -154,7 +158,9 @@ impl Store for SqliteStore {
     }
 
     async fn postcodes(&self) -> Result<Vec<Postcode>> {
-        let rows: Vec<PostcodeRow> = sqlx::query_as(&self.sql.postcodes).fetch_all(&self.pool).await?;
+        let rows: Vec<PostcodeRow> = sqlx::query_as(&self.sql.postcodes)
+            .fetch_all(&self.pool)
+            .await?;
         sql::convert_all(rows)
     }
 }

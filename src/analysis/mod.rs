@@ -1,0 +1,400 @@
+//! Gap analysis: for each area of a level, how much of a capital or
+//! category it has, per resident and by distance, ranked against the other
+//! areas of its level. Computed from the in-memory index and areas, so it
+//! is current after every write.
+
+mod population;
+
+pub use population::{Method, PopulationPoint};
+
+use crate::domain::{Capital, LonLat, Postcode};
+use crate::index::{AssetIndex, Filter};
+use crate::service::AreaSet;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// What areas are ranked by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Count,
+    Per1000,
+    Coverage,
+    NearestM,
+}
+
+impl Measure {
+    pub fn parse(s: &str) -> Result<Measure, String> {
+        match s {
+            "count" => Ok(Measure::Count),
+            "per_1000" => Ok(Measure::Per1000),
+            "coverage" => Ok(Measure::Coverage),
+            "nearest_m" => Ok(Measure::NearestM),
+            other => Err(format!(
+                "'{other}' is not one of count, per_1000, coverage, nearest_m"
+            )),
+        }
+    }
+
+    /// More is better for every measure but distance.
+    fn higher_is_better(self) -> bool {
+        self != Measure::NearestM
+    }
+
+    fn of(self, row: &GapRow) -> Option<f64> {
+        match self {
+            Measure::Count => Some(row.count as f64),
+            Measure::Per1000 => row.per_1000,
+            Measure::Coverage => row.coverage,
+            Measure::NearestM => row.nearest_m,
+        }
+    }
+}
+
+/// 800 m: a ten-minute walk.
+pub const DEFAULT_DISTANCE_M: f64 = 800.0;
+/// An area with nothing inside is a gap when fewer than half its residents
+/// are within the distance of one.
+pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapParams {
+    pub level: String,
+    pub capitals: Vec<Capital>,
+    pub categories: Vec<String>,
+    pub distance_m: f64,
+    pub rank_by: Measure,
+    pub min_coverage: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GapRow {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub population: Option<f64>,
+    /// Published assets whose point lies in the area.
+    pub count: usize,
+    /// Per 1,000 residents; null where the population is unknown or zero.
+    pub per_1000: Option<f64>,
+    /// Share of residents within `distance_m` of the nearest asset (which
+    /// may lie outside the area).
+    pub coverage: Option<f64>,
+    /// Population-weighted median distance to the nearest asset.
+    pub nearest_m: Option<f64>,
+    pub method: Method,
+    /// 1 is the best provided area of the level.
+    pub rank: Option<usize>,
+    /// 1 is the least provided fifth of the level.
+    pub quintile: Option<u8>,
+    pub gap: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapReport {
+    #[serde(flatten)]
+    pub params: GapParams,
+    pub method: String,
+    pub gap_rule: String,
+    /// Quantile class breaks of the ranking measure: minimum, the 20th,
+    /// 40th, 60th and 80th percentiles, maximum.
+    pub breaks: Vec<f64>,
+    pub rows: Vec<GapRow>,
+}
+
+/// Computes every measure for every area of `params.level`.
+pub fn gaps(
+    index: &AssetIndex,
+    areas: &AreaSet,
+    postcodes: &[&Postcode],
+    params: &GapParams,
+) -> GapReport {
+    let filter = filter_for(index, params);
+    let level: Vec<_> = areas.at_level(&params.level).collect();
+
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for e in index.entries().filter(|e| filter.accepts(e)) {
+        if let Some(a) = areas.assign(e.point, &params.level) {
+            *counts.entry(a.code.as_str()).or_default() += 1;
+        }
+    }
+
+    let (points, postcode_method) = population::postcode_points(postcodes, areas.all());
+    let mut by_area: HashMap<&str, Vec<PopulationPoint>> = HashMap::new();
+    for p in points {
+        if let Some(a) = areas.assign(p.at, &params.level) {
+            by_area.entry(a.code.as_str()).or_default().push(p);
+        }
+    }
+
+    let mut rows: Vec<GapRow> = level
+        .iter()
+        .map(|area| {
+            let (points, method) = match by_area.remove(area.code.as_str()) {
+                Some(points) => (points, postcode_method),
+                None => (
+                    population::area_point(area).into_iter().collect(),
+                    Method::AreaPoint,
+                ),
+            };
+            let distances: Vec<(f64, f64)> = points
+                .iter()
+                .map(|p| (nearest_distance(index, p.at, &filter), p.weight))
+                .collect();
+            let count = counts.get(area.code.as_str()).copied().unwrap_or(0);
+            let per_1000 = area
+                .population
+                .filter(|p| *p > 0.0)
+                .map(|p| count as f64 * 1000.0 / p);
+            GapRow {
+                code: area.code.clone(),
+                name: area.name.clone(),
+                level: area.level.clone(),
+                population: area.population,
+                count,
+                per_1000,
+                coverage: coverage(&distances, params.distance_m),
+                nearest_m: weighted_median(&distances),
+                method,
+                rank: None,
+                quintile: None,
+                gap: false,
+            }
+        })
+        .collect();
+    rank(&mut rows, params.rank_by);
+    for row in &mut rows {
+        let empty_and_far = row.count == 0 && row.coverage.is_none_or(|c| c < params.min_coverage);
+        row.gap = empty_and_far || row.quintile == Some(1);
+    }
+    let breaks = breaks(&rows, params.rank_by);
+    let methods: Vec<Method> = {
+        let mut m: Vec<Method> = rows.iter().map(|r| r.method).collect();
+        m.dedup();
+        m.sort_by_key(|m| *m as u8);
+        m.dedup();
+        m
+    };
+    GapReport {
+        method: methods.iter().map(|m| m.describe()).collect::<Vec<_>>().join("; "),
+        gap_rule: format!(
+            "a gap is an area with no asset inside and under {:.0}% of residents within {} m of one, or in the least provided fifth of its level by {:?}",
+            params.min_coverage * 100.0,
+            params.distance_m,
+            params.rank_by
+        ),
+        params: params.clone(),
+        breaks,
+        rows,
+    }
+}
+
+fn filter_for(index: &AssetIndex, params: &GapParams) -> Filter {
+    let mut filter = Filter::default().capitals(&params.capitals);
+    if !params.categories.is_empty() {
+        filter = filter.categories(
+            params
+                .categories
+                .iter()
+                .filter_map(|c| index.category_id(c))
+                .collect(),
+        );
+    }
+    filter
+}
+
+/// Metres to the nearest matching asset; infinite when there is none.
+fn nearest_distance(index: &AssetIndex, at: [f64; 2], filter: &Filter) -> f64 {
+    let Ok(center) = LonLat::new(at[0], at[1]) else {
+        return f64::INFINITY;
+    };
+    index
+        .nearest(center, 1, None, filter)
+        .first()
+        .map_or(f64::INFINITY, |h| h.distance_m)
+}
+
+fn coverage(distances: &[(f64, f64)], within_m: f64) -> Option<f64> {
+    let total: f64 = distances.iter().map(|(_, w)| w).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let near: f64 = distances
+        .iter()
+        .filter(|(d, _)| *d <= within_m)
+        .map(|(_, w)| w)
+        .sum();
+    Some(near / total)
+}
+
+/// The distance below which half the residents live; `None` with no
+/// residents or no asset at all.
+fn weighted_median(distances: &[(f64, f64)]) -> Option<f64> {
+    let mut sorted: Vec<(f64, f64)> = distances
+        .iter()
+        .copied()
+        .filter(|(_, w)| *w > 0.0)
+        .collect();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = sorted.iter().map(|(_, w)| w).sum();
+    let mut seen = 0.0;
+    for (d, w) in sorted {
+        seen += w;
+        if seen >= total / 2.0 {
+            return d.is_finite().then_some(d);
+        }
+    }
+    None
+}
+
+/// Competition ranking (1, 2, 2, 4) from the best provided down, and
+/// quintiles from the least provided (1) up; areas without the measure get
+/// neither.
+fn rank(rows: &mut [GapRow], by: Measure) {
+    let mut order: Vec<(usize, f64)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i, by.of(r)?)))
+        .collect();
+    // Worst first.
+    order.sort_by(|a, b| {
+        let cmp = a.1.total_cmp(&b.1);
+        if by.higher_is_better() {
+            cmp
+        } else {
+            cmp.reverse()
+        }
+    });
+    let n = order.len();
+    let mut first_of_tie = 0;
+    for pos in 0..n {
+        if pos > 0 && order[pos].1 != order[pos - 1].1 {
+            first_of_tie = pos;
+        }
+        let (i, _) = order[pos];
+        rows[i].quintile = Some((first_of_tie * 5 / n) as u8 + 1);
+    }
+    // Best first, for ranks.
+    let mut last_value = f64::NAN;
+    let mut last_rank = 0;
+    for (k, (i, v)) in order.iter().rev().enumerate() {
+        if *v != last_value {
+            last_rank = k + 1;
+            last_value = *v;
+        }
+        rows[*i].rank = Some(last_rank);
+    }
+}
+
+fn breaks(rows: &[GapRow], by: Measure) -> Vec<f64> {
+    let mut values: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| by.of(r))
+        .filter(|v| v.is_finite())
+        .collect();
+    if values.is_empty() {
+        return Vec::new();
+    }
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let pos = q * (values.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
+    };
+    [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+        .iter()
+        .map(|q| at(*q))
+        .collect()
+}
+
+/// All five capitals side by side for one area, against the median of its
+/// level.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub population: Option<f64>,
+    pub distance_m: f64,
+    pub capitals: Vec<ProfileRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileRow {
+    pub capital: Capital,
+    pub area: GapRow,
+    pub level_median: LevelMedian,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelMedian {
+    pub count: Option<f64>,
+    pub per_1000: Option<f64>,
+    pub coverage: Option<f64>,
+    pub nearest_m: Option<f64>,
+}
+
+pub fn profile(
+    index: &AssetIndex,
+    areas: &AreaSet,
+    postcodes: &[&Postcode],
+    code: &str,
+    distance_m: f64,
+) -> Option<Profile> {
+    let area = areas.get(code)?;
+    let capitals = Capital::ALL
+        .iter()
+        .map(|capital| {
+            let params = GapParams {
+                level: area.level.clone(),
+                capitals: vec![*capital],
+                categories: Vec::new(),
+                distance_m,
+                rank_by: Measure::Per1000,
+                min_coverage: DEFAULT_MIN_COVERAGE,
+            };
+            let report = gaps(index, areas, postcodes, &params);
+            let median = |m: Measure| median(report.rows.iter().filter_map(|r| m.of(r)).collect());
+            let level_median = LevelMedian {
+                count: median(Measure::Count),
+                per_1000: median(Measure::Per1000),
+                coverage: median(Measure::Coverage),
+                nearest_m: median(Measure::NearestM),
+            };
+            let row = report
+                .rows
+                .into_iter()
+                .find(|r| r.code == code)
+                .expect("the area is of its level");
+            ProfileRow {
+                capital: *capital,
+                area: row,
+                level_median,
+            }
+        })
+        .collect();
+    Some(Profile {
+        code: area.code.clone(),
+        name: area.name.clone(),
+        level: area.level.clone(),
+        population: area.population,
+        distance_m,
+        capitals,
+    })
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,145 @@
+//! `/api/gaps`: where the gaps are, as JSON, GeoJSON (for a choropleth) and
+//! CSV; and `/api/areas/{code}/profile`: one area's five capitals.
+
+use super::areas::area_feature;
+use super::error::ApiError;
+use super::extract::Params;
+use super::AppState;
+use crate::analysis::{GapParams, GapReport, Measure, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE};
+use crate::domain::Capital;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/gaps", get(as_json))
+        .route("/api/gaps.geojson", get(as_geojson))
+        .route("/api/gaps.csv", get(as_csv))
+        .route("/api/areas/{code}/profile", get(profile))
+}
+
+const MAX_DISTANCE_M: f64 = 50_000.0;
+
+fn distance(params: &Params) -> Result<f64, ApiError> {
+    let d = params
+        .parse::<f64>("distance_m")?
+        .unwrap_or(DEFAULT_DISTANCE_M);
+    if !(d > 0.0 && d <= MAX_DISTANCE_M) {
+        return Err(ApiError::bad(
+            "distance_m",
+            format!("must be more than 0 and at most {MAX_DISTANCE_M} metres"),
+        ));
+    }
+    Ok(d)
+}
+
+pub fn parse(params: &Params, state: &AppState) -> Result<GapParams, ApiError> {
+    let levels = state.registry.areas().levels();
+    let level = params
+        .get("level")
+        .ok_or_else(|| ApiError::bad("level", format!("choose a level: {}", levels.join(", "))))?;
+    if !levels.iter().any(|l| l == level) {
+        return Err(ApiError::bad(
+            "level",
+            format!("no areas at level '{level}'; levels: {}", levels.join(", ")),
+        ));
+    }
+    let capitals = params
+        .list("capital")
+        .iter()
+        .map(|c| {
+            c.parse::<Capital>()
+                .map_err(|e| ApiError::bad("capital", e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let categories = params.list("category");
+    let vocabulary = state.registry.vocabulary();
+    for c in &categories {
+        if !Capital::ALL.iter().any(|cap| vocabulary.contains(*cap, c)) {
+            return Err(ApiError::bad(
+                "category",
+                format!("'{c}' is not a known category"),
+            ));
+        }
+    }
+    let rank_by = match params.get("rank_by") {
+        None => Measure::Per1000,
+        Some(m) => Measure::parse(m).map_err(|e| ApiError::bad("rank_by", e))?,
+    };
+    let min_coverage = params
+        .parse::<f64>("min_coverage")?
+        .unwrap_or(DEFAULT_MIN_COVERAGE);
+    if !(0.0..=1.0).contains(&min_coverage) {
+        return Err(ApiError::bad("min_coverage", "must be between 0 and 1"));
+    }
+    Ok(GapParams {
+        level: level.to_string(),
+        capitals,
+        categories,
+        distance_m: distance(params)?,
+        rank_by,
+        min_coverage,
+    })
+}
+
+fn report(params: &Params, state: &AppState) -> Result<GapReport, ApiError> {
+    Ok(state.registry.gaps(&parse(params, state)?))
+}
+
+async fn as_json(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<GapReport>, ApiError> {
+    Ok(Json(report(&params, &state)?))
+}
+
+async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    let report = report(&params, &state)?;
+    let areas = state.registry.areas();
+    let features: Vec<Value> = report
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let mut f = area_feature(areas.get(&row.code)?);
+            f["properties"] = serde_json::to_value(row).expect("rows serialise");
+            Some(f)
+        })
+        .collect();
+    let mut about = serde_json::to_value(&report).expect("reports serialise");
+    about.as_object_mut().expect("an object").remove("rows");
+    let body = json!({"type": "FeatureCollection", "gaps": about, "features": features});
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(body)).into_response())
+}
+
+async fn as_csv(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    let report = report(&params, &state)?;
+    let body = crate::export::gaps_csv(&report);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"assetmap-gaps.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn profile(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let d = distance(&params)?;
+    let profile = state
+        .registry
+        .profile(&code, d)
+        .ok_or_else(|| ApiError::NotFound(format!("no area has the code '{code}'")))?;
+    Ok(Json(profile).into_response())
+}
