@@ -2,7 +2,7 @@
 //! areas. They write to the store directly; a running server picks their
 //! changes up from the change log.
 
-use crate::config::{AreasCommand, ExportArgs, ImportArgs, PostcodesCommand, StoreArgs};
+use crate::config::{AreasCommand, ExportArgs, GapsArgs, ImportArgs, PostcodesCommand, StoreArgs};
 use crate::domain::Vocabulary;
 use crate::import::areas::{self, AreaOptions, PopulationOptions};
 use crate::import::csv::CsvOptions;
@@ -253,5 +253,51 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     };
     let format = crate::export::Format::parse(&args.format).map_err(anyhow::Error::msg)?;
     crate::export::write_all(&registry, &query, format, &mut out).await?;
+    Ok(())
+}
+
+pub async fn gaps(args: GapsArgs) -> anyhow::Result<()> {
+    let (store, vocabulary) = open(&args.store).await?;
+    let registry = crate::service::Registry::open(store, vocabulary).await?;
+    let levels = registry.areas().levels();
+    if !levels.contains(&args.level) {
+        bail!(
+            "no areas at level '{}'; levels: {}",
+            args.level,
+            levels.join(", ")
+        );
+    }
+    let split = |v: &Option<String>| -> Vec<String> {
+        v.as_deref()
+            .map(|s| {
+                s.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let params = crate::analysis::GapParams {
+        level: args.level.clone(),
+        capitals: split(&args.capital)
+            .iter()
+            .map(|c| c.parse().map_err(anyhow::Error::msg))
+            .collect::<anyhow::Result<_>>()?,
+        categories: split(&args.category),
+        distance_m: args.distance_m,
+        rank_by: crate::analysis::Measure::parse(&args.rank_by).map_err(anyhow::Error::msg)?,
+        min_coverage: args.min_coverage,
+    };
+    let report = registry.gaps(&params);
+    let text = match args.format.as_str() {
+        "json" => serde_json::to_string_pretty(&report)?,
+        _ => crate::export::gaps_csv(&report),
+    };
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => print!("{text}"),
+    }
     Ok(())
 }

@@ -34,6 +34,39 @@ pub enum Command {
         #[command(subcommand)]
         command: AreasCommand,
     },
+    /// Where the gaps are: per area, count, per 1,000 residents, share of
+    /// residents within walking distance, rank and gap flag.
+    Gaps(GapsArgs),
+}
+
+#[derive(Args)]
+pub struct GapsArgs {
+    /// The level of areas to compare: ward, lsoa, msoa, ...
+    #[arg(long)]
+    pub level: String,
+    /// Only these capitals (comma-separated).
+    #[arg(long)]
+    pub capital: Option<String>,
+    /// Only these categories (comma-separated).
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Walking distance for coverage, in metres (800 m is about ten minutes).
+    #[arg(long, default_value_t = 800.0)]
+    pub distance_m: f64,
+    /// count, per_1000, coverage or nearest_m.
+    #[arg(long, default_value = "per_1000")]
+    pub rank_by: String,
+    /// Below this share of residents within the distance, an area with
+    /// nothing inside is a gap.
+    #[arg(long, default_value_t = 0.5)]
+    pub min_coverage: f64,
+    #[arg(long, value_parser = ["csv", "json"], default_value = "csv")]
+    pub format: String,
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Subcommand)]

@@ -20,6 +20,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Export(args) => cli::export(args).await,
         Command::Postcodes { command } => cli::postcodes(command).await,
         Command::Areas { command } => cli::areas(command).await,
+        Command::Gaps(args) => cli::gaps(args).await,
     }
 }
 

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     Count,
+    #[serde(rename = "per_1000")]
     Per1000,
     Coverage,
     NearestM,
@@ -178,10 +179,10 @@ pub fn gaps(
     GapReport {
         method: methods.iter().map(|m| m.describe()).collect::<Vec<_>>().join("; "),
         gap_rule: format!(
-            "a gap is an area with no asset inside and under {:.0}% of residents within {} m of one, or in the least provided fifth of its level by {:?}",
+            "a gap is an area with no asset inside and under {:.0}% of residents within {} m of one, or in the least provided fifth of its level by {}",
             params.min_coverage * 100.0,
             params.distance_m,
-            params.rank_by
+            serde_json::to_value(params.rank_by).expect("measures serialise").as_str().unwrap_or_default()
         ),
         params: params.clone(),
         breaks,
