@@ -122,3 +122,34 @@ test("screenshots at desktop and phone sizes", async () => {
     await page.close();
   }
 });
+
+test("gaps mode shades the wards with the API's class breaks", async () => {
+  const { page, errors } = await openMap(browser, server.base, { hash: "#map=11/53.42/-2.33&category=library" });
+  await page.selectOption("#gaps-measure", "per_1000");
+  await page.waitForFunction(() => document.body.dataset.gaps === "ready");
+  const legend = await page.$$eval("#gaps-legend li[data-from]", (els) => els.map((e) => [Number(e.dataset.from), Number(e.dataset.to)]));
+  const api_ = await api("/api/gaps?level=ward&category=library&rank_by=per_1000&distance_m=800");
+  const b = api_.breaks;
+  assert.deepEqual(legend, [0, 1, 2, 3, 4].map((i) => [b[i], b[i + 1]]));
+  const shaded = await page.evaluate(async () => {
+    const data = await window.assetmap.map.getSource("gaps").getData();
+    return data.features.map((f) => ({ code: f.properties.code, gap: f.properties.gap }));
+  });
+  assert.equal(shaded.length, 21);
+  assert.deepEqual(
+    shaded.filter((s) => s.gap).map((s) => s.code).sort(),
+    api_.rows.filter((r) => r.gap).map((r) => r.code).sort(),
+  );
+  assert.match(page.url(), /gaps=per_1000/);
+  assert.match(await page.getAttribute("#gaps-csv", "href"), /\/api\/gaps\.csv\?.*level=ward/);
+  // An area's profile: five capitals against the ward median.
+  const firstGap = api_.rows.filter((r) => r.gap).sort((a, b) => b.rank - a.rank)[0];
+  await page.click(`#gaps-list button[data-code='${firstGap.code}']`);
+  await page.waitForSelector("#profile svg");
+  const bars = await page.$$eval("#profile svg rect", (els) => els.length);
+  assert.equal(bars, 10, "five capitals, each beside its level median");
+  assert.match(await page.textContent("#profile h3"), new RegExp(firstGap.name));
+  await page.screenshot({ path: join(artifacts, "map-gaps.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
