@@ -230,20 +230,7 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let (store, vocabulary) = open(&args.store).await?;
     let registry = crate::service::Registry::open(store, vocabulary).await?;
     let mut query = crate::service::AssetQuery::everywhere();
-    let split = |v: &Option<String>| -> Vec<String> {
-        v.as_deref()
-            .map(|s| {
-                s.split(',')
-                    .map(|p| p.trim().to_string())
-                    .filter(|p| !p.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    query.capitals = split(&args.capital)
-        .iter()
-        .map(|c| c.parse().map_err(anyhow::Error::msg))
-        .collect::<anyhow::Result<_>>()?;
+    query.capitals = capitals(&args.capital)?;
     query.categories = split(&args.category);
     let mut out: Box<dyn std::io::Write> = match &args.out {
         Some(path) => Box::new(
@@ -267,22 +254,9 @@ pub async fn gaps(args: GapsArgs) -> anyhow::Result<()> {
             levels.join(", ")
         );
     }
-    let split = |v: &Option<String>| -> Vec<String> {
-        v.as_deref()
-            .map(|s| {
-                s.split(',')
-                    .map(|p| p.trim().to_string())
-                    .filter(|p| !p.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let params = crate::analysis::GapParams {
         level: args.level.clone(),
-        capitals: split(&args.capital)
-            .iter()
-            .map(|c| c.parse().map_err(anyhow::Error::msg))
-            .collect::<anyhow::Result<_>>()?,
+        capitals: capitals(&args.capital)?,
         categories: split(&args.category),
         distance_m: args.distance_m,
         rank_by: crate::analysis::Measure::parse(&args.rank_by).map_err(anyhow::Error::msg)?,
@@ -300,4 +274,23 @@ pub async fn gaps(args: GapsArgs) -> anyhow::Result<()> {
         None => print!("{text}"),
     }
     Ok(())
+}
+
+/// A comma-separated flag as trimmed, non-empty items.
+fn split(v: &Option<String>) -> Vec<String> {
+    v.as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn capitals(v: &Option<String>) -> anyhow::Result<Vec<crate::domain::Capital>> {
+    split(v)
+        .iter()
+        .map(|c| c.parse().map_err(anyhow::Error::msg))
+        .collect()
 }

@@ -5,7 +5,7 @@ use super::auth::Writer;
 use super::error::ApiError;
 use super::extract::{JsonBody, Params};
 use super::AppState;
-use crate::domain::{Asset, BBox, Capital, FieldError, Lat, Lon, LonLat};
+use crate::domain::{Asset, BBox, FieldError, Lat, Lon, LonLat};
 use crate::service::{AssetQuery, Page, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -226,24 +226,8 @@ fn parse_query(
     spatial: Spatial,
     state: &AppState,
 ) -> Result<AssetQuery, ApiError> {
-    let capitals = params
-        .list("capital")
-        .iter()
-        .map(|c| {
-            c.parse::<Capital>()
-                .map_err(|e| ApiError::bad("capital", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let categories = params.list("category");
-    let vocabulary = state.registry.vocabulary();
-    for c in &categories {
-        if !Capital::ALL.iter().any(|cap| vocabulary.contains(*cap, c)) {
-            return Err(ApiError::bad(
-                "category",
-                format!("'{c}' is not a known category"),
-            ));
-        }
-    }
+    let capitals = params.capitals()?;
+    let categories = params.categories(state.registry.vocabulary())?;
     let limit = params.parse::<usize>("limit")?.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ApiError::bad(

@@ -1,7 +1,7 @@
 //! Extractors whose failures answer in the API's own error shape.
 
 use super::error::ApiError;
-use crate::domain::FieldError;
+use crate::domain::{Capital, FieldError, Vocabulary};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -93,5 +93,30 @@ impl Params {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// `capital=social,public`, each a known capital.
+    pub fn capitals(&self) -> Result<Vec<Capital>, ApiError> {
+        self.list("capital")
+            .iter()
+            .map(|c| {
+                c.parse::<Capital>()
+                    .map_err(|e| ApiError::bad("capital", e))
+            })
+            .collect()
+    }
+
+    /// `category=library,food_bank`, each a category of some capital.
+    pub fn categories(&self, vocabulary: &Vocabulary) -> Result<Vec<String>, ApiError> {
+        let categories = self.list("category");
+        for c in &categories {
+            if !Capital::ALL.iter().any(|cap| vocabulary.contains(*cap, c)) {
+                return Err(ApiError::bad(
+                    "category",
+                    format!("'{c}' is not a known category"),
+                ));
+            }
+        }
+        Ok(categories)
     }
 }

@@ -6,7 +6,6 @@ use super::error::ApiError;
 use super::extract::Params;
 use super::AppState;
 use crate::analysis::{GapParams, GapReport, Measure, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE};
-use crate::domain::Capital;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -48,24 +47,8 @@ pub fn parse(params: &Params, state: &AppState) -> Result<GapParams, ApiError> {
             format!("no areas at level '{level}'; levels: {}", levels.join(", ")),
         ));
     }
-    let capitals = params
-        .list("capital")
-        .iter()
-        .map(|c| {
-            c.parse::<Capital>()
-                .map_err(|e| ApiError::bad("capital", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let categories = params.list("category");
-    let vocabulary = state.registry.vocabulary();
-    for c in &categories {
-        if !Capital::ALL.iter().any(|cap| vocabulary.contains(*cap, c)) {
-            return Err(ApiError::bad(
-                "category",
-                format!("'{c}' is not a known category"),
-            ));
-        }
-    }
+    let capitals = params.capitals()?;
+    let categories = params.categories(state.registry.vocabulary())?;
     let rank_by = match params.get("rank_by") {
         None => Measure::Per1000,
         Some(m) => Measure::parse(m).map_err(|e| ApiError::bad("rank_by", e))?,

@@ -167,33 +167,25 @@ pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> 
         .for_each(|element| match element {
             Element::Node(n) => {
                 let at = position(n.decimicro_lon(), n.decimicro_lat());
-                nodes.insert(n.id(), at);
-                let tags = owned(&mut n.tags());
-                if classify(&tags, table).is_some() {
-                    tagged.push(Tagged {
-                        kind: "node",
-                        id: n.id(),
-                        tags,
-                        node: Some(at),
-                        refs: vec![],
-                        members: vec![],
-                    });
-                }
+                add_node(
+                    &mut nodes,
+                    &mut tagged,
+                    table,
+                    n.id(),
+                    at,
+                    owned(&mut n.tags()),
+                );
             }
             Element::DenseNode(n) => {
                 let at = position(n.decimicro_lon(), n.decimicro_lat());
-                nodes.insert(n.id(), at);
-                let tags = owned(&mut n.tags());
-                if classify(&tags, table).is_some() {
-                    tagged.push(Tagged {
-                        kind: "node",
-                        id: n.id(),
-                        tags,
-                        node: Some(at),
-                        refs: vec![],
-                        members: vec![],
-                    });
-                }
+                add_node(
+                    &mut nodes,
+                    &mut tagged,
+                    table,
+                    n.id(),
+                    at,
+                    owned(&mut n.tags()),
+                );
             }
             Element::Way(w) => {
                 let refs: Vec<i64> = w.refs().collect();
@@ -262,6 +254,28 @@ pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> 
             }
         })
         .collect())
+}
+
+/// Every node's position is kept (ways need them); a tagged one is an asset.
+fn add_node(
+    nodes: &mut HashMap<i64, (f64, f64)>,
+    tagged: &mut Vec<Tagged>,
+    table: &[TagRule],
+    id: i64,
+    at: (f64, f64),
+    tags: HashMap<String, String>,
+) {
+    nodes.insert(id, at);
+    if classify(&tags, table).is_some() {
+        tagged.push(Tagged {
+            kind: "node",
+            id,
+            tags,
+            node: Some(at),
+            refs: vec![],
+            members: vec![],
+        });
+    }
 }
 
 fn coords(refs: &[i64], nodes: &HashMap<i64, (f64, f64)>) -> Result<Vec<Coord<f64>>, String> {

@@ -142,50 +142,42 @@ impl AssetIndex {
 
     /// Assets whose bounds meet the box, nearest the box's centre first.
     pub fn in_bbox(&self, bbox: &BBox, filter: &Filter) -> Vec<Hit> {
-        let center = bbox.center();
-        let mut hits: Vec<Hit> = bbox
-            .rects()
-            .into_iter()
+        self.search(bbox, bbox.center(), filter, f64::INFINITY)
+    }
+
+    /// Assets whose point lies within `radius_m` metres of `center`,
+    /// nearest first.
+    pub fn within_radius(&self, center: LonLat, radius_m: f64, filter: &Filter) -> Vec<Hit> {
+        self.search(
+            &BBox::around(center, radius_m),
+            center.xy(),
+            filter,
+            radius_m,
+        )
+    }
+
+    /// Entries meeting the box that pass the filter and lie within
+    /// `max_m` of `center`, nearest `center` first.
+    fn search(&self, bbox: &BBox, center: [f64; 2], filter: &Filter, max_m: f64) -> Vec<Hit> {
+        let rects = bbox.rects();
+        let mut hits: Vec<Hit> = rects
+            .iter()
             .flat_map(|(lo, hi)| {
                 self.tree
-                    .locate_in_envelope_intersecting(&AABB::from_corners(lo, hi))
+                    .locate_in_envelope_intersecting(&AABB::from_corners(*lo, *hi))
             })
             .filter(|e| filter.accepts(e))
             .map(|e| Hit {
                 id: e.id,
                 distance_m: haversine_m(center, e.point),
             })
+            .filter(|h| h.distance_m <= max_m)
             .collect();
         // A box split at the antimeridian can meet an entry twice.
-        if bbox.rects().len() > 1 {
+        if rects.len() > 1 {
             hits.sort_by_key(|h| h.id);
             hits.dedup_by_key(|h| h.id);
         }
-        sort_by_distance(&mut hits);
-        hits
-    }
-
-    /// Assets whose point lies within `radius_m` metres of `center`,
-    /// nearest first.
-    pub fn within_radius(&self, center: LonLat, radius_m: f64, filter: &Filter) -> Vec<Hit> {
-        let c = center.xy();
-        let bbox = BBox::around(center, radius_m);
-        let mut hits: Vec<Hit> = bbox
-            .rects()
-            .into_iter()
-            .flat_map(|(lo, hi)| {
-                self.tree
-                    .locate_in_envelope_intersecting(&AABB::from_corners(lo, hi))
-            })
-            .filter(|e| filter.accepts(e))
-            .map(|e| Hit {
-                id: e.id,
-                distance_m: haversine_m(c, e.point),
-            })
-            .filter(|h| h.distance_m <= radius_m)
-            .collect();
-        hits.sort_by_key(|h| h.id);
-        hits.dedup_by_key(|h| h.id);
         sort_by_distance(&mut hits);
         hits
     }

@@ -1,6 +1,7 @@
 //! The store of record: one trait, a PostGIS backend for production and an
 //! embedded SQLite backend for a single forum with no server to run.
 
+mod backend;
 mod postgres;
 mod sql;
 mod sqlite;

@@ -1,0 +1,181 @@
+//! One implementation of `Store` for both SQL databases: what differs
+//! between them is a handful of constants here and the SQL dialect in
+//! `sql.rs`.
+
+use super::sql::{self, AreaRow, AssetRow, ChangeRow, IndexRow, PostcodeRow, Statements};
+use super::{Change, LoggedChange, Result, Store};
+use crate::domain::{Area, Asset, Postcode};
+use crate::index::IndexRecord;
+use async_trait::async_trait;
+use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Postgres, Sqlite, Type};
+use uuid::Uuid;
+
+pub trait Backend: Database {
+    const KIND: &'static str;
+    /// How a write transaction starts.
+    const BEGIN_WRITE: &'static str;
+    /// Run first in the transaction that reads the index and the change-log
+    /// position, so that both come from one snapshot.
+    const SNAPSHOT: Option<&'static str>;
+}
+
+impl Backend for Postgres {
+    const KIND: &'static str = "postgis";
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    const SNAPSHOT: Option<&'static str> =
+        Some("set transaction isolation level repeatable read, read only");
+}
+
+impl Backend for Sqlite {
+    const KIND: &'static str = "sqlite";
+    // Take the write lock up front: a deferred transaction that reads and
+    // then writes can fail with SQLITE_BUSY instead of waiting its turn.
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    // In WAL mode a read transaction is already one snapshot.
+    const SNAPSHOT: Option<&'static str> = None;
+}
+
+pub struct SqlStore<DB: Database> {
+    pub(super) pool: Pool<DB>,
+    pub(super) sql: Statements,
+}
+
+impl<DB: Database> SqlStore<DB> {
+    pub fn pool(&self) -> &Pool<DB> {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl<DB> Store for SqlStore<DB>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> i32: Encode<'q, DB> + Type<DB>,
+    (i64,): for<'r> FromRow<'r, DB::Row>,
+    (String,): for<'r> FromRow<'r, DB::Row>,
+    AssetRow: for<'r> FromRow<'r, DB::Row>,
+    IndexRow: for<'r> FromRow<'r, DB::Row>,
+    ChangeRow: for<'r> FromRow<'r, DB::Row>,
+    AreaRow: for<'r> FromRow<'r, DB::Row>,
+    PostcodeRow: for<'r> FromRow<'r, DB::Row>,
+{
+    fn kind(&self) -> &'static str {
+        DB::KIND
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn write(&self, changes: &[Change]) -> Result<i64> {
+        let mut tx = self.pool.begin_with(DB::BEGIN_WRITE).await?;
+        let last = sql::write_changes(&mut tx, &self.sql, changes).await?;
+        tx.commit().await?;
+        Ok(last)
+    }
+
+    async fn get(&self, id: Uuid) -> Result<Option<Asset>> {
+        let row: Option<AssetRow> = sqlx::query_as(&self.sql.by_id)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(Asset::try_from).transpose()
+    }
+
+    async fn get_many(&self, ids: &[Uuid]) -> Result<Vec<Asset>> {
+        let rows: Vec<AssetRow> = sqlx::query_as(&self.sql.by_ids)
+            .bind(sql::ids_json(ids))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(sql::in_order(ids, sql::convert_all(rows)?))
+    }
+
+    async fn index_records(&self) -> Result<(Vec<IndexRecord>, i64)> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(snapshot) = DB::SNAPSHOT {
+            sqlx::query(snapshot).execute(&mut *tx).await?;
+        }
+        let (last_seq,): (i64,) = sqlx::query_as(&self.sql.last_seq)
+            .fetch_one(&mut *tx)
+            .await?;
+        let rows: Vec<IndexRow> = sqlx::query_as(&self.sql.index_records)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((sql::convert_all(rows)?, last_seq))
+    }
+
+    async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<LoggedChange>> {
+        let rows: Vec<ChangeRow> = sqlx::query_as(&self.sql.changes_since)
+            .bind(seq)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        sql::convert_all(rows)
+    }
+
+    async fn text_search(&self, needle: &str) -> Result<Vec<Uuid>> {
+        let rows: Vec<(String,)> = sqlx::query_as(&self.sql.text_search)
+            .bind(needle.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        sql::parse_ids(rows)
+    }
+
+    async fn all_assets(&self) -> Result<Vec<Asset>> {
+        let rows: Vec<AssetRow> = sqlx::query_as(&self.sql.all).fetch_all(&self.pool).await?;
+        sql::convert_all(rows)
+    }
+
+    async fn assets_by_source_prefix(&self, prefix: &str) -> Result<Vec<Asset>> {
+        let rows: Vec<AssetRow> = sqlx::query_as(&self.sql.by_source_prefix)
+            .bind(prefix.to_string())
+            .bind(prefix.chars().count() as i32)
+            .fetch_all(&self.pool)
+            .await?;
+        sql::convert_all(rows)
+    }
+
+    async fn upsert_areas(&self, areas: &[Area]) -> Result<()> {
+        sqlx::query(&self.sql.upsert_areas)
+            .bind(sql::areas_json(areas))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_population(&self, values: &[(String, f64)]) -> Result<Vec<String>> {
+        sqlx::query(&self.sql.set_population)
+            .bind(sql::population_json(values))
+            .execute(&self.pool)
+            .await?;
+        Ok(sql::unmatched(values, &self.areas().await?))
+    }
+
+    async fn areas(&self) -> Result<Vec<Area>> {
+        let rows: Vec<AreaRow> = sqlx::query_as(&self.sql.areas)
+            .fetch_all(&self.pool)
+            .await?;
+        sql::convert_all(rows)
+    }
+
+    async fn load_postcodes(&self, rows: &[Postcode]) -> Result<()> {
+        sqlx::query(&self.sql.load_postcodes)
+            .bind(sql::postcodes_json(rows))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn postcodes(&self) -> Result<Vec<Postcode>> {
+        let rows: Vec<PostcodeRow> = sqlx::query_as(&self.sql.postcodes)
+            .fetch_all(&self.pool)
+            .await?;
+        sql::convert_all(rows)
+    }
+}
