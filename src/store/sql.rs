@@ -132,12 +132,18 @@ impl Dialect {
                 let cols: Vec<String> = columns.iter().map(|(c, t)| format!("{c} {t}")).collect();
                 format!("jsonb_to_recordset($1::jsonb) as x({})", cols.join(", "))
             }
+            // Each row is parsed once into JSONB and its fields read from
+            // that: json_extract on the text would parse the row again
+            // for every column.
             Dialect::Sqlite => {
                 let cols: Vec<String> = columns
                     .iter()
-                    .map(|(c, _)| format!("json_extract(value, '$.{c}') as {c}"))
+                    .map(|(c, _)| format!("j ->> '$.{c}' as {c}"))
                     .collect();
-                format!("(select {} from json_each($1)) as x", cols.join(", "))
+                format!(
+                    "(select {} from (select jsonb(value) as j from json_each($1))) as x",
+                    cols.join(", ")
+                )
             }
         }
     }

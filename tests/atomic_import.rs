@@ -1,0 +1,177 @@
+//! An import that dies part way leaves nothing behind: the importer is
+//! killed while its one transaction is being written, and the store is
+//! then exactly as it was.
+
+mod common;
+
+use common::{fresh_store, Backend};
+use serde_json::json;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+on_both_stores!(a_killed_import_leaves_nothing);
+
+fn big_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let features: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            json!({"type": "Feature",
+                   "geometry": {"type": "Point", "coordinates": [-2.5 + (i % 1000) as f64 * 0.0003, 53.35 + (i / 1000) as f64 * 0.0005]},
+                   "properties": {"ref": i, "title": format!("Group {i}")}})
+        })
+        .collect();
+    let path = dir.join("big.geojson");
+    std::fs::write(
+        &path,
+        json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    path
+}
+
+/// Whether the importer's write transaction has begun: the SQLite WAL has
+/// grown, or PostgreSQL shows its insert running.
+async fn writing(backend: Backend, url: &str, wal: &std::path::Path) -> bool {
+    match backend {
+        Backend::Sqlite => std::fs::metadata(wal)
+            .map(|m| m.len() > 512 * 1024)
+            .unwrap_or(false),
+        Backend::Postgis => {
+            use sqlx::Connection;
+            let Ok(mut c) = sqlx::PgConnection::connect(url).await else {
+                return false;
+            };
+            let db = url.rsplit('/').next().unwrap().to_string();
+            let n: (i64,) = sqlx::query_as(
+                "select count(*) from pg_stat_activity where datname = $1 and state = 'active' and query like 'insert into asset%'",
+            )
+            .bind(db)
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+            n.0 > 0
+        }
+    }
+}
+
+async fn a_killed_import_leaves_nothing(backend: Backend) {
+    let (url, dir) = fresh_store(backend).await;
+    let store = assetmap::store::open(&url).await.unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let file = big_file(work.path(), 150_000);
+    let wal = dir
+        .as_ref()
+        .map(|d| d.path().join("assetmap.db-wal"))
+        .unwrap_or_default();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_assetmap"))
+        .args([
+            "import",
+            file.to_str().unwrap(),
+            "--capital",
+            "social",
+            "--category",
+            "group",
+            "--map",
+            "name=title",
+            "--id-field",
+            "ref",
+        ])
+        .env("DATABASE_URL", &url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut caught = false;
+    while Instant::now() < deadline {
+        if writing(backend, &url, &wal).await {
+            caught = true;
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        caught,
+        "the import finished before it could be caught writing; make the file larger"
+    );
+    assert!(
+        store.all_assets().await.unwrap().is_empty(),
+        "nothing of a killed import is visible"
+    );
+    assert!(store.changes_since(0, 10).await.unwrap().is_empty());
+    // And the store still takes writes.
+    let out = Command::new(env!("CARGO_BIN_EXE_assetmap"))
+        .args([
+            "import",
+            file.to_str().unwrap(),
+            "--capital",
+            "social",
+            "--category",
+            "group",
+            "--map",
+            "name=title",
+            "--id-field",
+            "ref",
+            "--dry-run",
+        ])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created 150000"));
+}
+
+/// The command line names the line of a bad CSV row and fails.
+#[test]
+fn the_cli_reports_rejects_with_line_numbers_and_fails() {
+    let work = tempfile::tempdir().unwrap();
+    let csv = work.path().join("halls.csv");
+    std::fs::write(
+        &csv,
+        "name,lat,lon\nGood Hall,53.4,-2.3\nBad Hall,95,-2.3\n",
+    )
+    .unwrap();
+    let db = format!("sqlite://{}", work.path().join("a.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_assetmap"))
+        .args([
+            "import",
+            csv.to_str().unwrap(),
+            "--capital",
+            "physical",
+            "--category",
+            "village_hall",
+        ])
+        .env("DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("line 3: lat: latitude 95 is outside -90..90"),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was imported"));
+    let ok = Command::new(env!("CARGO_BIN_EXE_assetmap"))
+        .args([
+            "import",
+            csv.to_str().unwrap(),
+            "--capital",
+            "physical",
+            "--category",
+            "village_hall",
+            "--skip-invalid",
+        ])
+        .env("DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("created 1"));
+}
