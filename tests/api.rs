@@ -528,5 +528,10 @@ async fn people_are_shown_only_by_area(backend: Backend) {
         .get_json("/api/assets?lon=-2.34567&lat=53.41234&radius_m=50")
         .await;
     assert_eq!(near["numberMatched"], 0);
+    // Nor can a search for their street.
+    let (_, by_street) = app.get_json("/api/assets?q=example%20road").await;
+    assert_eq!(by_street["numberMatched"], 0);
+    let (_, by_name) = app.get_json("/api/assets?q=bike%20repair").await;
+    assert_eq!(by_name["numberMatched"], 1);
     app.stop().await;
 }

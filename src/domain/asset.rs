@@ -311,9 +311,15 @@ impl AssetDraft {
         m
     }
 
-    /// Lower-cased name, description and address: what `q` searches.
+    /// Lower-cased name, description and address: what `q` searches. The
+    /// address of an area-only asset is left out, or a search for a street
+    /// would find the person who lives there.
     pub fn search_text(&self) -> String {
-        [&Some(self.name.clone()), &self.description, &self.address]
+        let address = match self.visibility {
+            Visibility::Exact => self.address.as_ref(),
+            Visibility::AreaOnly => None,
+        };
+        [Some(&self.name), self.description.as_ref(), address]
             .into_iter()
             .flatten()
             .map(|s| s.to_lowercase())
