@@ -61,7 +61,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     };
     let (report, _) = import::run(store.as_ref(), &vocabulary, &mapping, records, &options).await?;
     bar.finish_and_clear();
-    println!("{}", report.summary(&name));
+    print!("{}", import::Report::table(&[(name, report.clone())]));
     if !report.rejected.is_empty() && !args.skip_invalid && !args.dry_run {
         bail!(
             "{} rows were rejected, so nothing was imported; fix them, or pass --skip-invalid to import the rest",
@@ -79,9 +79,7 @@ fn print_loaded(loaded: &import::sample::Loaded) {
             loaded.unmatched_population.join(", ")
         );
     }
-    for (dataset, report) in &loaded.layers {
-        println!("{}", report.summary(dataset));
-    }
+    print!("{}", import::Report::table(&loaded.layers));
 }
 
 /// `data/trafford_libraries.geojson` -> `trafford_libraries`.

@@ -255,24 +255,46 @@ fn row_hash(props: &Map<String, Value>, geometry: &Geometry<f64>) -> u64 {
 }
 
 impl Report {
-    /// A plain-text summary for the command line.
-    pub fn summary(&self, what: &str) -> String {
+    /// A table of reports, one row per data set, then every reject (up to
+    /// 50 per data set) with its place, field and reason.
+    pub fn table(reports: &[(String, Report)]) -> String {
+        let width = reports
+            .iter()
+            .map(|(n, _)| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(8);
         let mut out = format!(
-            "{what}: read {}, created {}, updated {}, unchanged {}, rejected {}",
-            self.read,
-            self.created,
-            self.updated,
-            self.unchanged,
-            self.rejected.len()
+            "{:<width$}  {:>8}  {:>8}  {:>8}  {:>9}  {:>8}\n",
+            "data set", "read", "created", "updated", "unchanged", "rejected"
         );
-        for r in self.rejected.iter().take(50) {
-            out.push_str(&format!("\n  {}: {}: {}", r.place, r.field, r.reason));
+        for (name, r) in reports {
+            out.push_str(&format!(
+                "{:<width$}  {:>8}  {:>8}  {:>8}  {:>9}  {:>8}\n",
+                name,
+                r.read,
+                r.created,
+                r.updated,
+                r.unchanged,
+                r.rejected.len()
+            ));
         }
-        if self.rejected.len() > 50 {
-            out.push_str(&format!("\n  ... and {} more", self.rejected.len() - 50));
-        }
-        if !self.written {
-            out.push_str("\nnothing was written");
+        for (name, r) in reports {
+            for reject in r.rejected.iter().take(50) {
+                out.push_str(&format!(
+                    "{name}: {}: {}: {}\n",
+                    reject.place, reject.field, reject.reason
+                ));
+            }
+            if r.rejected.len() > 50 {
+                out.push_str(&format!(
+                    "{name}: ... and {} more rejected\n",
+                    r.rejected.len() - 50
+                ));
+            }
+            if !r.written {
+                out.push_str(&format!("{name}: nothing was written\n"));
+            }
         }
         out
     }
