@@ -7,9 +7,10 @@ mod population;
 
 pub use population::{Method, PopulationPoint};
 
-use crate::domain::{Capital, LonLat, Postcode};
+use crate::domain::{haversine_m, BBox, Capital, LonLat, Postcode};
 use crate::index::{AssetIndex, Filter};
 use crate::service::AreaSet;
+use rstar::{RTree, AABB};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -113,12 +114,18 @@ pub fn gaps(
     let filter = filter_for(index, params);
     let level: Vec<_> = areas.at_level(&params.level).collect();
 
+    let targets: Vec<[f64; 2]> = index
+        .entries()
+        .filter(|e| filter.accepts(e))
+        .map(|e| e.point)
+        .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for e in index.entries().filter(|e| filter.accepts(e)) {
-        if let Some(a) = areas.assign(e.point, &params.level) {
+    for p in &targets {
+        if let Some(a) = areas.assign(*p, &params.level) {
             *counts.entry(a.code.as_str()).or_default() += 1;
         }
     }
+    let targets = Targets::new(targets);
 
     let (points, postcode_method) = population::postcode_points(postcodes, areas.all());
     let mut by_area: HashMap<&str, Vec<PopulationPoint>> = HashMap::new();
@@ -140,7 +147,7 @@ pub fn gaps(
             };
             let distances: Vec<(f64, f64)> = points
                 .iter()
-                .map(|p| (nearest_distance(index, p.at, &filter), p.weight))
+                .map(|p| (targets.nearest_m(p.at), p.weight))
                 .collect();
             let count = counts.get(area.code.as_str()).copied().unwrap_or(0);
             let per_1000 = area
@@ -204,15 +211,37 @@ fn filter_for(index: &AssetIndex, params: &GapParams) -> Filter {
     filter
 }
 
-/// Metres to the nearest matching asset; infinite when there is none.
-fn nearest_distance(index: &AssetIndex, at: [f64; 2], filter: &Filter) -> f64 {
-    let Ok(center) = LonLat::new(at[0], at[1]) else {
-        return f64::INFINITY;
-    };
-    index
-        .nearest(center, 1, None, filter)
-        .first()
-        .map_or(f64::INFINITY, |h| h.distance_m)
+/// The points of the assets a question is about, in a tree of their own:
+/// nearest-neighbour searches in the whole index would wade through every
+/// asset of other capitals first, which for a rare category is nearly all.
+struct Targets {
+    tree: RTree<[f64; 2]>,
+}
+
+impl Targets {
+    fn new(points: Vec<[f64; 2]>) -> Targets {
+        Targets {
+            tree: RTree::bulk_load(points),
+        }
+    }
+
+    /// Metres to the nearest target; infinite when there is none. The
+    /// tree's nearest in degrees bounds the true distance, and a box of that
+    /// radius holds the true nearest (as in `AssetIndex::nearest`).
+    fn nearest_m(&self, at: [f64; 2]) -> f64 {
+        let (Some(first), Ok(center)) =
+            (self.tree.nearest_neighbor(&at), LonLat::new(at[0], at[1]))
+        else {
+            return f64::INFINITY;
+        };
+        let bound = haversine_m(at, *first);
+        BBox::around(center, bound)
+            .rects()
+            .into_iter()
+            .flat_map(|(lo, hi)| self.tree.locate_in_envelope(&AABB::from_corners(lo, hi)))
+            .map(|p| haversine_m(at, *p))
+            .fold(bound, f64::min)
+    }
 }
 
 fn coverage(distances: &[(f64, f64)], within_m: f64) -> Option<f64> {
