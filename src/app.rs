@@ -89,7 +89,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let registry = open_registry(&args.store).await?;
-    if registry.index().is_empty() && registry.store().all_assets().await?.is_empty() {
+    // A store that has never been written to (its change log is empty) is
+    // a first run; one whose assets were all archived is not.
+    if registry.index().is_empty() && registry.store().changes_since(0, 1).await?.is_empty() {
         load_sample(&args, &registry).await?;
     }
     tracing::info!(

@@ -143,6 +143,19 @@ async fn patch_needs_the_current_version(backend: Backend) {
         .await;
     assert_eq!(names(&near_new), ["Sale Waterside Library"]);
 
+    // Tags merge key by key (RFC 7396); null removes one.
+    let tags = json!({"properties": {"tags": {"wifi": "yes", "floor": "1"}}});
+    let (status, body) = app.patch(id, 3, &tags).await;
+    assert_eq!(status, 200, "{body}");
+    let tags = json!({"properties": {"tags": {"floor": null, "lift": "yes"}}});
+    let (status, body) = app.patch(id, 4, &tags).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["properties"]["tags"],
+        json!({"wifi": "yes", "lift": "yes"})
+    );
+    assert_eq!(body["properties"]["version"], 5);
+
     let (status, body) = app
         .patch(
             &uuid::Uuid::new_v4().to_string(),

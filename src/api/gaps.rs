@@ -69,19 +69,28 @@ pub fn parse(params: &Params, state: &AppState) -> Result<GapParams, ApiError> {
     })
 }
 
-fn report(params: &Params, state: &AppState) -> Result<GapReport, ApiError> {
-    Ok(state.registry.gaps(&parse(params, state)?))
+/// Runs the analysis on a blocking thread: at national scale it takes
+/// seconds, which must not hold up the async workers serving the map.
+async fn report(params: &Params, state: &AppState) -> Result<GapReport, ApiError> {
+    let params = parse(params, state)?;
+    let registry = state.registry.clone();
+    tokio::task::spawn_blocking(move || registry.gaps(&params))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "gap analysis failed");
+            ApiError::Internal
+        })
 }
 
 async fn as_json(
     State(state): State<AppState>,
     params: Params,
 ) -> Result<Json<GapReport>, ApiError> {
-    Ok(Json(report(&params, &state)?))
+    Ok(Json(report(&params, &state).await?))
 }
 
 async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    let report = report(&params, &state)?;
+    let report = report(&params, &state).await?;
     let areas = state.registry.areas();
     let features: Vec<Value> = report
         .rows
@@ -99,7 +108,7 @@ async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Res
 }
 
 async fn as_csv(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    let report = report(&params, &state)?;
+    let report = report(&params, &state).await?;
     let body = crate::export::gaps_csv(&report);
     Ok((
         [
@@ -120,9 +129,11 @@ async fn profile(
     params: Params,
 ) -> Result<Response, ApiError> {
     let d = distance(&params)?;
-    let profile = state
-        .registry
-        .profile(&code, d)
+    let registry = state.registry.clone();
+    let wanted = code.clone();
+    let profile = tokio::task::spawn_blocking(move || registry.profile(&wanted, d))
+        .await
+        .map_err(|_| ApiError::Internal)?
         .ok_or_else(|| ApiError::NotFound(format!("no area has the code '{code}'")))?;
     Ok(Json(profile).into_response())
 }

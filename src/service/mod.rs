@@ -41,6 +41,22 @@ pub enum ServiceError {
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
+/// RFC 7396: objects merge key by key, `null` removes a key (for a field,
+/// clears it), anything else replaces the value.
+fn merge_patch(target: &mut Map<String, Value>, patch: &Map<String, Value>) {
+    for (key, value) in patch {
+        match (target.get_mut(key), value) {
+            (Some(Value::Object(inner)), Value::Object(changes)) => merge_patch(inner, changes),
+            (_, Value::Null) => {
+                target.remove(key);
+            }
+            _ => {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
 /// One page of answers, each asset with its distance where the query has a
 /// centre.
 pub struct Page {
@@ -210,11 +226,7 @@ impl Registry {
         let mut props: Map<String, Value> = current.draft.properties();
         match patch.get("properties") {
             None | Some(Value::Null) => {}
-            Some(Value::Object(changes)) => {
-                for (key, value) in changes {
-                    props.insert(key.clone(), value.clone());
-                }
-            }
+            Some(Value::Object(changes)) => merge_patch(&mut props, changes),
             Some(_) => return Err(invalid("properties", "expected an object")),
         }
         let geometry = match patch.get("geometry") {
