@@ -5,7 +5,7 @@
 //! bench/README.md. Needs ../shared/data and, for the PostGIS half,
 //! ASSETMAP_TEST_PG (default postgres://postgres@127.0.0.1:5432).
 
-use assetmap::analysis::{gaps, GapParams, Measure, Placements};
+use assetmap::analysis::{gaps, GapParams, Measure};
 use assetmap::domain::{Area, Capital, Placement, Status, Visibility};
 use assetmap::index::{AssetIndex, IndexRecord};
 use assetmap::service::AreaSet;
@@ -87,43 +87,30 @@ fn median(mut d: Vec<Duration>) -> Duration {
     d[d.len() / 2]
 }
 
-/// Each run starts from no cached placements when `cold`, or from the
-/// placements a first (untimed) run left, as a server would after its
-/// first question.
-fn in_memory(index: &AssetIndex, areas: &AreaSet, cold: bool) -> (Duration, usize) {
+fn in_memory(index: &AssetIndex, areas: &AreaSet) -> (Duration, usize) {
     let mut times = Vec::new();
     let mut gaps_found = 0;
-    let mut placements = Placements::default();
-    if !cold {
-        in_memory_run(index, areas, &mut placements);
-    }
     for _ in 0..RUNS {
-        if cold {
-            placements = Placements::default();
-        }
         let start = Instant::now();
-        gaps_found = in_memory_run(index, areas, &mut placements);
-        times.push(start.elapsed());
-    }
-    (median(times), gaps_found)
-}
-
-fn in_memory_run(index: &AssetIndex, areas: &AreaSet, placements: &mut Placements) -> usize {
-    Capital::ALL
-        .iter()
-        .map(|capital| {
+        gaps_found = 0;
+        for capital in Capital::ALL {
             let params = GapParams {
                 level: "lsoa".into(),
-                capitals: vec![*capital],
+                capitals: vec![capital],
                 categories: vec![],
                 distance_m: 800.0,
                 rank_by: Measure::Per1000,
                 min_coverage: 0.5,
             };
-            let report = gaps(index, areas, &[], &params, placements);
-            report.rows.iter().filter(|r| r.gap).count()
-        })
-        .sum()
+            gaps_found += gaps(index, areas, &[], &params)
+                .rows
+                .iter()
+                .filter(|r| r.gap)
+                .count();
+        }
+        times.push(start.elapsed());
+    }
+    (median(times), gaps_found)
 }
 
 async fn postgis(areas: &[Area], records: &[IndexRecord]) -> Option<(Duration, Duration)> {
@@ -231,13 +218,8 @@ fn main() {
     let index = AssetIndex::bulk_load(records.clone(), 0);
     let set = AreaSet::new(areas.clone());
     println!("index and area tree built in {:.1?}", build.elapsed());
-    let (memory, gaps_found) = in_memory(&index, &set, true);
-    println!("in memory, first question (no cached placements): all five capitals over {} LSOAs: {:.2?} (median of {RUNS}); {gaps_found} area-capital gaps", areas.len(), memory);
-    let (warm, _) = in_memory(&index, &set, false);
-    println!(
-        "in memory, asked again (placements cached): {:.2?} (median of {RUNS})",
-        warm
-    );
+    let (memory, gaps_found) = in_memory(&index, &set);
+    println!("in memory: all five capitals over {} LSOAs: {:.2?} (median of {RUNS}); {gaps_found} area-capital gaps", areas.len(), memory);
     let rt = tokio::runtime::Runtime::new().unwrap();
     match rt.block_on(postgis(&areas, &records)) {
         Some((sql, load)) => {

@@ -8,12 +8,11 @@ mod population;
 pub use population::{Method, PopulationPoint};
 
 use crate::domain::{haversine_m, BBox, Capital, LonLat, Postcode};
-use crate::index::{AssetIndex, Entry, Filter};
+use crate::index::{AssetIndex, Filter};
 use crate::service::AreaSet;
 use rstar::{RTree, AABB};
 use serde::Serialize;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// What areas are ranked by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,58 +104,27 @@ pub struct GapReport {
     pub rows: Vec<GapRow>,
 }
 
-/// Which area of each level every asset lies in, kept between questions:
-/// placing a million assets in 35,000 polygons is most of a national
-/// answer, and an asset's area changes only when the asset does (a new
-/// version) or the areas do (then the whole cache is dropped).
-#[derive(Default)]
-pub struct Placements {
-    by_level: HashMap<String, HashMap<Uuid, (i64, Option<usize>)>>,
-}
-
-impl Placements {
-    fn area_of(&mut self, areas: &AreaSet, level: &str, e: &Entry) -> Option<usize> {
-        let cache = self.by_level.entry(level.to_string()).or_default();
-        match cache.get(&e.id) {
-            Some((version, area)) if *version == e.version => *area,
-            _ => {
-                let area = areas.assign_index(e.point, level);
-                cache.insert(e.id, (e.version, area));
-                area
-            }
-        }
-    }
-
-    /// Forgets assets that are no longer indexed, once they are half the cache.
-    fn prune(&mut self, index: &AssetIndex) {
-        for cache in self.by_level.values_mut() {
-            if cache.len() > 2 * index.len().max(1000) {
-                cache.retain(|id, _| index.get(*id).is_some());
-            }
-        }
-    }
-}
-
 /// Computes every measure for every area of `params.level`.
 pub fn gaps(
     index: &AssetIndex,
     areas: &AreaSet,
     postcodes: &[&Postcode],
     params: &GapParams,
-    placements: &mut Placements,
 ) -> GapReport {
     let filter = filter_for(index, params);
     let level: Vec<_> = areas.at_level(&params.level).collect();
 
-    let mut targets: Vec<[f64; 2]> = Vec::new();
+    let targets: Vec<[f64; 2]> = index
+        .entries()
+        .filter(|e| filter.accepts(e))
+        .map(|e| e.point)
+        .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for e in index.entries().filter(|e| filter.accepts(e)) {
-        targets.push(e.point);
-        if let Some(a) = placements.area_of(areas, &params.level, e) {
-            *counts.entry(areas.all()[a].code.as_str()).or_default() += 1;
+    for p in &targets {
+        if let Some(a) = areas.assign(*p, &params.level) {
+            *counts.entry(a.code.as_str()).or_default() += 1;
         }
     }
-    placements.prune(index);
     let targets = Targets::new(targets);
 
     let (points, postcode_method) = population::postcode_points(postcodes, areas.all());
@@ -402,7 +370,6 @@ pub fn profile(
     postcodes: &[&Postcode],
     code: &str,
     distance_m: f64,
-    placements: &mut Placements,
 ) -> Option<Profile> {
     let area = areas.get(code)?;
     let capitals = Capital::ALL
@@ -416,7 +383,7 @@ pub fn profile(
                 rank_by: Measure::Per1000,
                 min_coverage: DEFAULT_MIN_COVERAGE,
             };
-            let report = gaps(index, areas, postcodes, &params, placements);
+            let report = gaps(index, areas, postcodes, &params);
             let median = |m: Measure| median(report.rows.iter().filter_map(|r| m.of(r)).collect());
             let level_median = LevelMedian {
                 count: median(Measure::Count),

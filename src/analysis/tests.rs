@@ -30,15 +30,6 @@ fn asset(n: u128, x: f64, y: f64, category: &str) -> IndexRecord {
     }
 }
 
-fn gaps_of(
-    index: &AssetIndex,
-    areas: &AreaSet,
-    postcodes: &[&Postcode],
-    params: &GapParams,
-) -> GapReport {
-    gaps(index, areas, postcodes, params, &mut Placements::default())
-}
-
 fn params(categories: &[&str]) -> GapParams {
     GapParams {
         level: "ward".into(),
@@ -57,7 +48,7 @@ fn an_asset_on_a_shared_boundary_is_counted_once() {
         area("B", 0.01, 0.02, Some(1000.0)),
     ]);
     let index = AssetIndex::bulk_load(vec![asset(1, 0.01, 0.005, "food_bank")], 0);
-    let report = gaps_of(&index, &areas, &[], &params(&["food_bank"]));
+    let report = gaps(&index, &areas, &[], &params(&["food_bank"]));
     let total: usize = report.rows.iter().map(|r| r.count).sum();
     assert_eq!(total, 1);
 }
@@ -69,7 +60,7 @@ fn no_population_gives_null_per_capita_not_infinity() {
         area("B", 0.01, 0.02, Some(0.0)),
     ]);
     let index = AssetIndex::bulk_load(vec![asset(1, 0.005, 0.005, "food_bank")], 0);
-    let report = gaps_of(&index, &areas, &[], &params(&[]));
+    let report = gaps(&index, &areas, &[], &params(&[]));
     for row in &report.rows {
         assert_eq!(row.per_1000, None, "{}", row.code);
         assert_eq!(row.rank, None);
@@ -84,7 +75,7 @@ fn no_population_gives_null_per_capita_not_infinity() {
 fn an_empty_category_is_zero_everywhere_and_a_gap() {
     let areas = AreaSet::new(vec![area("A", 0.0, 0.01, Some(500.0))]);
     let index = AssetIndex::bulk_load(vec![asset(1, 0.005, 0.005, "library")], 0);
-    let report = gaps_of(&index, &areas, &[], &params(&["food_bank"]));
+    let report = gaps(&index, &areas, &[], &params(&["food_bank"]));
     let row = &report.rows[0];
     assert_eq!(
         (row.count, row.per_1000, row.coverage, row.nearest_m),
@@ -108,7 +99,7 @@ fn assets_in_a_hole_are_outside_the_area() {
         vec![asset(1, 0.02, 0.02, "x"), asset(2, 0.005, 0.005, "x")],
         0,
     );
-    let report = gaps_of(&index, &areas, &[], &params(&[]));
+    let report = gaps(&index, &areas, &[], &params(&[]));
     assert_eq!(report.rows[0].count, 1);
 }
 
@@ -142,7 +133,7 @@ fn coverage_and_median_are_weighted_by_residents() {
         pc("P3", 0.09, "L2"),
     ];
     let refs: Vec<&Postcode> = postcodes.iter().collect();
-    let report = gaps_of(&index, &areas, &refs, &params(&[]));
+    let report = gaps(&index, &areas, &refs, &params(&[]));
     let row = &report.rows[0];
     assert_eq!(row.method, Method::PostcodeShareOfLsoa);
     // P1 and P2 (100 people each) are within 800 m; P3 (100) is ~10 km away.
@@ -174,7 +165,7 @@ fn ranks_tie_and_quintiles_start_from_the_least_provided() {
         }
     }
     let index = AssetIndex::bulk_load(records, 0);
-    let report = gaps_of(&index, &set, &[], &params(&[]));
+    let report = gaps(&index, &set, &[], &params(&[]));
     let row = |c: &str| report.rows.iter().find(|r| r.code == c).unwrap();
     assert_eq!(
         (row("A8").rank, row("A9").rank, row("A7").rank),
@@ -188,23 +179,4 @@ fn ranks_tie_and_quintiles_start_from_the_least_provided() {
     assert!(row("A0").gap && row("A1").gap && !row("A5").gap);
     assert_eq!(report.breaks.first(), Some(&0.0));
     assert_eq!(report.breaks.last(), Some(&8.0));
-}
-
-#[test]
-fn cached_placements_follow_moves_and_match_a_fresh_computation() {
-    let areas = AreaSet::new(vec![
-        area("A", 0.0, 0.01, Some(1000.0)),
-        area("B", 0.01, 0.02, Some(1000.0)),
-    ]);
-    let mut index = AssetIndex::bulk_load(vec![asset(1, 0.005, 0.005, "x")], 0);
-    let mut cache = Placements::default();
-    let count = |r: &GapReport, code: &str| r.rows.iter().find(|x| x.code == code).unwrap().count;
-    let first = gaps(&index, &areas, &[], &params(&[]), &mut cache);
-    assert_eq!((count(&first, "A"), count(&first, "B")), (1, 0));
-    let mut moved = asset(1, 0.015, 0.005, "x");
-    moved.version = 2;
-    index.apply(&moved);
-    let second = gaps(&index, &areas, &[], &params(&[]), &mut cache);
-    assert_eq!((count(&second, "A"), count(&second, "B")), (0, 1));
-    assert_eq!(second.rows, gaps_of(&index, &areas, &[], &params(&[])).rows);
 }

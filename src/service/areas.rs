@@ -65,26 +65,21 @@ impl AreaSet {
     /// belongs to it; a point on a boundary shared by several belongs to
     /// the one with the lowest code, so that it is counted exactly once.
     pub fn assign(&self, point: [f64; 2], level: &str) -> Option<&Area> {
-        self.assign_index(point, level).map(|i| &self.areas[i])
-    }
-
-    /// As `assign`, by position in `all()`.
-    pub fn assign_index(&self, point: [f64; 2], level: &str) -> Option<usize> {
         let coord = Coord {
             x: point[0],
             y: point[1],
         };
-        let mut on_boundary: Option<usize> = None;
+        let mut on_boundary: Option<&Area> = None;
         for b in self.tree.locate_all_at_point(&point) {
             let area = &self.areas[b.data];
             if area.level != level {
                 continue;
             }
             match area.geometry.coordinate_position(&coord) {
-                geo::coordinate_position::CoordPos::Inside => return Some(b.data),
+                geo::coordinate_position::CoordPos::Inside => return Some(area),
                 geo::coordinate_position::CoordPos::OnBoundary => {
-                    if on_boundary.is_none_or(|i| area.code < self.areas[i].code) {
-                        on_boundary = Some(b.data);
+                    if on_boundary.is_none_or(|a| area.code < a.code) {
+                        on_boundary = Some(area);
                     }
                 }
                 geo::coordinate_position::CoordPos::Outside => {}

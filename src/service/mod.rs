@@ -17,7 +17,7 @@ use crate::store::{Change, ChangeOp, Store, StoreError};
 use chrono::{SubsecRound, Utc};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -76,9 +76,6 @@ pub struct Registry {
     index: RwLock<AssetIndex>,
     areas: RwLock<Arc<AreaSet>>,
     postcodes: RwLock<Arc<HashMap<String, Postcode>>>,
-    /// Which area each asset lies in, per level, for gap analysis; held
-    /// for the whole of one analysis, so analyses take turns.
-    placements: Mutex<crate::analysis::Placements>,
     vocabulary: Vocabulary,
 }
 
@@ -92,7 +89,6 @@ impl Registry {
             index: RwLock::new(index),
             areas: RwLock::default(),
             postcodes: RwLock::default(),
-            placements: Mutex::default(),
             vocabulary,
         };
         registry.reload_areas().await?;
@@ -113,26 +109,15 @@ impl Registry {
     pub fn gaps(&self, params: &crate::analysis::GapParams) -> crate::analysis::GapReport {
         let postcodes = self.postcodes();
         let points: Vec<&Postcode> = postcodes.values().collect();
-        // Placements before areas: a reload swaps the areas while holding
-        // the placements, so the two always belong together here.
-        let mut placements = self.placements.lock().unwrap_or_else(|e| e.into_inner());
         let areas = self.areas();
-        crate::analysis::gaps(&self.index(), &areas, &points, params, &mut placements)
+        crate::analysis::gaps(&self.index(), &areas, &points, params)
     }
 
     pub fn profile(&self, code: &str, distance_m: f64) -> Option<crate::analysis::Profile> {
         let postcodes = self.postcodes();
         let points: Vec<&Postcode> = postcodes.values().collect();
-        let mut placements = self.placements.lock().unwrap_or_else(|e| e.into_inner());
         let areas = self.areas();
-        crate::analysis::profile(
-            &self.index(),
-            &areas,
-            &points,
-            code,
-            distance_m,
-            &mut placements,
-        )
+        crate::analysis::profile(&self.index(), &areas, &points, code, distance_m)
     }
 
     pub fn postcodes(&self) -> Arc<HashMap<String, Postcode>> {
@@ -151,12 +136,7 @@ impl Registry {
     /// imported.
     pub async fn reload_areas(&self) -> Result<()> {
         let fresh = Arc::new(AreaSet::new(self.store.areas().await?));
-        {
-            // Cached placements refer to the old areas: swap both together.
-            let mut placements = self.placements.lock().unwrap_or_else(|e| e.into_inner());
-            *self.areas.write().unwrap_or_else(|e| e.into_inner()) = fresh;
-            *placements = crate::analysis::Placements::default();
-        }
+        *self.areas.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         let lookup: HashMap<String, Postcode> = self
             .store
             .postcodes()
