@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 on_both_stores!(
     index_answers_equal_brute_force_after_random_writes,
     another_process_writes_reach_the_index_within_a_second,
+    areas_loaded_by_another_process_reach_a_running_server,
 );
 
 const CAPITALS: [(&str, &str); 4] = [
@@ -262,4 +263,38 @@ async fn two_servers_on_one_postgis_converge() {
     assert_eq!(health["last_seq"], 3);
     b.stop().await;
     a.stop().await;
+}
+
+/// Areas and postcodes have no change log; a server notices them by a
+/// stamp it checks every few seconds.
+async fn areas_loaded_by_another_process_reach_a_running_server(backend: Backend) {
+    use geo::polygon;
+    let app = TestApp::spawn(backend).await;
+    let (status, _) = app.get_json("/api/areas?level=ward").await;
+    assert_eq!(status, 400, "no areas yet");
+    let other = assetmap::store::open(&app.db_url).await.unwrap();
+    let ward = assetmap::domain::Area {
+        code: "W1".into(),
+        name: "Test ward".into(),
+        level: "ward".into(),
+        geometry: polygon![(x: -2.4, y: 53.3), (x: -2.2, y: 53.3), (x: -2.2, y: 53.5), (x: -2.4, y: 53.5), (x: -2.4, y: 53.3)].into(),
+        population: None,
+    };
+    other.upsert_areas(&[ward]).await.unwrap();
+    let start = Instant::now();
+    loop {
+        let (status, body) = app.get_json("/api/areas?level=ward").await;
+        if status == 200 {
+            assert_eq!(body["features"][0]["properties"]["name"], "Test ward");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the server never saw the new ward"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (_, within) = app.get_json("/api/assets?within=W1").await;
+    assert_eq!(within["numberMatched"], 0);
+    app.stop().await;
 }

@@ -17,7 +17,7 @@ use crate::store::{Change, ChangeOp, Store, StoreError};
 use chrono::{SubsecRound, Utc};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -76,6 +76,8 @@ pub struct Registry {
     index: RwLock<AssetIndex>,
     areas: RwLock<Arc<AreaSet>>,
     postcodes: RwLock<Arc<HashMap<String, Postcode>>>,
+    /// The store's reference stamp when areas and postcodes were last read.
+    reference_stamp: Mutex<String>,
     vocabulary: Vocabulary,
 }
 
@@ -89,6 +91,7 @@ impl Registry {
             index: RwLock::new(index),
             areas: RwLock::default(),
             postcodes: RwLock::default(),
+            reference_stamp: Mutex::default(),
             vocabulary,
         };
         registry.reload_areas().await?;
@@ -135,6 +138,7 @@ impl Registry {
     /// Reads areas and postcodes again from the store, after they were
     /// imported.
     pub async fn reload_areas(&self) -> Result<()> {
+        let stamp = self.store.reference_stamp().await?;
         let fresh = Arc::new(AreaSet::new(self.store.areas().await?));
         *self.areas.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         let lookup: HashMap<String, Postcode> = self
@@ -145,7 +149,27 @@ impl Registry {
             .map(|p| (p.postcode.clone(), p))
             .collect();
         *self.postcodes.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(lookup);
+        *self
+            .reference_stamp
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = stamp;
         Ok(())
+    }
+
+    /// Reloads areas and postcodes if another process has loaded some
+    /// since this server last read them (they have no change log).
+    pub async fn sync_reference(&self) -> Result<bool> {
+        let stamp = self.store.reference_stamp().await?;
+        let known = self
+            .reference_stamp
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if stamp == known {
+            return Ok(false);
+        }
+        self.reload_areas().await?;
+        Ok(true)
     }
 
     pub fn vocabulary(&self) -> &Vocabulary {
@@ -418,18 +442,33 @@ impl Registry {
     }
 
     /// Tails the change log for as long as the registry lives.
+    /// Tails the change log for as long as the registry lives, and looks
+    /// for newly loaded areas and postcodes every few seconds.
     pub fn spawn_sync(self: &Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
+        const REFERENCE_EVERY: Duration = Duration::from_secs(3);
         let weak = Arc::downgrade(self);
+        let reference_ticks = (REFERENCE_EVERY.as_millis() / every.as_millis().max(1)).max(1);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
+            for n in 1u128.. {
                 tick.tick().await;
                 let Some(registry) = weak.upgrade() else {
                     return;
                 };
                 if let Err(e) = registry.sync().await {
                     tracing::warn!(error = %e, "reading the change log failed; will retry");
+                }
+                if n % reference_ticks == 0 {
+                    match registry.sync_reference().await {
+                        Ok(true) => {
+                            tracing::info!("areas or postcodes changed in the store: reloaded")
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "checking for new areas failed; will retry")
+                        }
+                    }
                 }
             }
         })

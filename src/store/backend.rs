@@ -46,6 +46,26 @@ impl<DB: Database> SqlStore<DB> {
     }
 }
 
+impl<DB> SqlStore<DB>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+{
+    /// Runs one bulk load of areas or postcodes and moves the reference
+    /// stamp, in one transaction, so that servers see the load or nothing.
+    async fn load_reference(&self, statement: &str, rows: String) -> Result<()> {
+        let mut tx = self.pool.begin_with(DB::BEGIN_WRITE).await?;
+        sqlx::query(statement).bind(rows).execute(&mut *tx).await?;
+        sqlx::query(&self.sql.bump_reference)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl<DB> Store for SqlStore<DB>
 where
@@ -142,17 +162,12 @@ where
     }
 
     async fn upsert_areas(&self, areas: &[Area]) -> Result<()> {
-        sqlx::query(&self.sql.upsert_areas)
-            .bind(sql::areas_json(areas))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.load_reference(&self.sql.upsert_areas, sql::areas_json(areas))
+            .await
     }
 
     async fn set_population(&self, values: &[(String, f64)]) -> Result<Vec<String>> {
-        sqlx::query(&self.sql.set_population)
-            .bind(sql::population_json(values))
-            .execute(&self.pool)
+        self.load_reference(&self.sql.set_population, sql::population_json(values))
             .await?;
         Ok(sql::unmatched(values, &self.areas().await?))
     }
@@ -165,11 +180,8 @@ where
     }
 
     async fn load_postcodes(&self, rows: &[Postcode]) -> Result<()> {
-        sqlx::query(&self.sql.load_postcodes)
-            .bind(sql::postcodes_json(rows))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.load_reference(&self.sql.load_postcodes, sql::postcodes_json(rows))
+            .await
     }
 
     async fn postcodes(&self) -> Result<Vec<Postcode>> {
@@ -177,5 +189,12 @@ where
             .fetch_all(&self.pool)
             .await?;
         sql::convert_all(rows)
+    }
+
+    async fn reference_stamp(&self) -> Result<String> {
+        let (stamp,): (String,) = sqlx::query_as(&self.sql.reference_stamp)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(stamp)
     }
 }

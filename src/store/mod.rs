@@ -118,6 +118,10 @@ pub trait Store: Send + Sync + 'static {
     async fn load_postcodes(&self, rows: &[Postcode]) -> Result<()>;
 
     async fn postcodes(&self) -> Result<Vec<Postcode>>;
+
+    /// A cheap fingerprint of the areas and postcodes: when it changes,
+    /// another process has loaded some.
+    async fn reference_stamp(&self) -> Result<String>;
 }
 
 /// Opens the store a URL names: `postgres://` or `postgresql://` for PostGIS,

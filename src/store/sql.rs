@@ -220,6 +220,8 @@ pub struct Statements {
     pub areas: String,
     pub load_postcodes: String,
     pub postcodes: String,
+    pub reference_stamp: String,
+    pub bump_reference: String,
 }
 
 impl Statements {
@@ -307,6 +309,8 @@ impl Statements {
             ),
             load_postcodes: d.load_postcodes(),
             postcodes: "select postcode, lon, lat, lsoa_code from postcode order by postcode".into(),
+            reference_stamp: "select cast(stamp as text) from reference_stamp".into(),
+            bump_reference: "update reference_stamp set stamp = stamp + 1".into(),
         }
     }
 }
