@@ -150,7 +150,14 @@ function filterParams({ withCapitals }) {
   return p;
 }
 
+// Whether the map's sources exist yet: controls can be used before the
+// map has loaded.
+function mapReady() {
+  return Boolean(map && map.getSource("assets"));
+}
+
 async function refresh() {
+  if (!mapReady()) return;
   const token = ++refreshToken;
   const bbox = bboxParam();
   const params = filterParams({ withCapitals: false });
@@ -180,6 +187,7 @@ function visibleFeatures() {
 }
 
 function render() {
+  if (!mapReady()) return;
   const shown = visibleFeatures();
   const complete = state.features.length === state.matched;
   const points = shown.map((f) => ({
@@ -403,6 +411,7 @@ async function nearPostcode(event) {
 // ---- areas --------------------------------------------------------------
 
 async function showAreas() {
+  if (!mapReady()) return;
   areaMarkers.forEach((m) => m.remove());
   areaMarkers = [];
   const empty = { type: "FeatureCollection", features: [] };
@@ -460,6 +469,7 @@ function formatMeasure(measure, v) {
 }
 
 async function showGaps() {
+  if (!mapReady()) return;
   const p = gapParams();
   $("gaps-csv").href = `/api/gaps.csv?${p}`;
   $("gaps-geojson").href = `/api/gaps.geojson?${p}`;
