@@ -58,6 +58,21 @@ async fn create_read_and_locate(backend: Backend) {
         (status, body["error"]["code"].as_str()),
         (404, Some("not_found"))
     );
+    let (status, body) = app.get_json("/api/no-such-thing").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let put = app
+        .request(Method::PUT, "/api/assets")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(put).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (405, Some("method_not_allowed"))
+    );
     let (status, body) = app.get_json("/api/assets/not-a-uuid").await;
     assert_eq!((status, field(&body)), (400, "id"));
 

@@ -25,6 +25,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("{0}")]
     NotFound(String),
+    #[error("that method is not allowed here")]
+    MethodNotAllowed,
     #[error("{0}")]
     Gone(String),
     #[error("{message}")]
@@ -56,6 +58,7 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Gone(_) => (StatusCode::GONE, "archived"),
             ApiError::Conflict { .. } => (StatusCode::CONFLICT, "version_conflict"),
             ApiError::PreconditionRequired => {

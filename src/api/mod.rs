@@ -46,7 +46,13 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(transfer::router())
         .merge(gaps::router())
         .route("/api/config", axum::routing::get(page_config))
-        .fallback(|| async { ApiError::NotFound("no such endpoint".into()) });
+        // Unknown API paths answer in JSON, whatever the page fallback does.
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { ApiError::NotFound("no such endpoint".into()) }),
+        )
+        .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     if let Some(dir) = web_dir {
         let index = dir.join("index.html");
         // Only MapLibre's built files are served from npm's folder, not
