@@ -37,7 +37,6 @@ pub struct Hit {
 pub struct AssetIndex {
     tree: RTree<Entry>,
     by_id: HashMap<Uuid, Entry>,
-    categories: Vec<String>,
     category_ids: HashMap<String, CategoryId>,
     /// The version at which each asset was archived: a change-log reader
     /// that fetched an older state just before the archive must not bring
@@ -74,8 +73,7 @@ impl AssetIndex {
         if let Some(id) = self.category_ids.get(category) {
             return *id;
         }
-        let id = CategoryId(self.categories.len() as u32);
-        self.categories.push(category.to_string());
+        let id = CategoryId(self.category_ids.len() as u32);
         self.category_ids.insert(category.to_string(), id);
         id
     }
@@ -104,10 +102,6 @@ impl AssetIndex {
 
     pub fn last_seq(&self) -> i64 {
         self.last_seq
-    }
-
-    pub fn version_of(&self, id: Uuid) -> Option<i64> {
-        self.by_id.get(&id).map(|e| e.version)
     }
 
     /// Applies the current state of an asset. Older versions than the one
@@ -225,10 +219,6 @@ impl AssetIndex {
 
     pub fn get(&self, id: Uuid) -> Option<&Entry> {
         self.by_id.get(&id)
-    }
-
-    pub fn category_name(&self, id: CategoryId) -> &str {
-        &self.categories[id.0 as usize]
     }
 }
 
