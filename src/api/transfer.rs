@@ -89,7 +89,7 @@ async fn upload(
         skip_invalid: flag("skip_invalid")?,
         actor: writer.actor,
     };
-    let records = import::geojson::read(&body.to_string(), "body").map_err(|e| {
+    let records = import::geojson::from_value(&body, "body").map_err(|e| {
         ApiError::Unprocessable(crate::domain::FieldError::new("body", e.to_string()))
     })?;
     let registry = &state.registry;

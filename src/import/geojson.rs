@@ -13,23 +13,28 @@ pub fn read(text: &str, file: &str) -> Result<Vec<Record>, ImportError> {
             e.column()
         ))
     })?;
-    let features = match value.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => value
-            .get("features")
-            .and_then(Value::as_array)
-            .cloned()
-            .ok_or_else(|| {
-                ImportError::Unreadable(format!(
-                    "{file}: a FeatureCollection needs a features array"
-                ))
-            })?,
-        Some("Feature") => vec![value],
-        _ => {
-            return Err(ImportError::Unreadable(format!(
-                "{file}: expected a GeoJSON FeatureCollection or Feature"
-            )))
-        }
-    };
+    from_value(&value, file)
+}
+
+/// Records from GeoJSON already parsed (an HTTP body).
+pub fn from_value(value: &Value, file: &str) -> Result<Vec<Record>, ImportError> {
+    let features: &[Value] =
+        match value.get("type").and_then(Value::as_str) {
+            Some("FeatureCollection") => value
+                .get("features")
+                .and_then(Value::as_array)
+                .ok_or_else(|| {
+                    ImportError::Unreadable(format!(
+                        "{file}: a FeatureCollection needs a features array"
+                    ))
+                })?,
+            Some("Feature") => std::slice::from_ref(value),
+            _ => {
+                return Err(ImportError::Unreadable(format!(
+                    "{file}: expected a GeoJSON FeatureCollection or Feature"
+                )))
+            }
+        };
     Ok(features
         .iter()
         .enumerate()
