@@ -38,7 +38,7 @@ async fn nearest(State(state): State<AppState>, params: Params) -> Result<Json<V
     if k == 0 || k > MAX_K {
         return Err(ApiError::bad("k", format!("must be between 1 and {MAX_K}")));
     }
-    let max_distance_m = metres(&params, "max_distance_m")?;
+    let max_distance_m = params.metres("max_distance_m", MAX_RADIUS_M)?;
     let mut query = parse_query(
         &params,
         Spatial::Nearest {
@@ -156,20 +156,6 @@ fn center(params: &Params) -> Result<Option<LonLat>, ApiError> {
     }
 }
 
-/// A positive distance in metres, no more than the largest radius served.
-fn metres(params: &Params, name: &str) -> Result<Option<f64>, ApiError> {
-    let Some(v) = params.parse::<f64>(name)? else {
-        return Ok(None);
-    };
-    if !(v.is_finite() && v > 0.0 && v <= MAX_RADIUS_M) {
-        return Err(ApiError::bad(
-            name,
-            format!("must be more than 0 and at most {MAX_RADIUS_M} metres"),
-        ));
-    }
-    Ok(Some(v))
-}
-
 /// A list query: where (bbox, lon/lat/radius_m or within) and the filters.
 pub fn parse_filters(params: &Params, state: &AppState) -> Result<AssetQuery, ApiError> {
     let spatial = spatial_for_list(params, state)?;
@@ -197,7 +183,7 @@ fn spatial_for_list(params: &Params, state: &AppState) -> Result<Spatial, ApiErr
     }
     let bbox = params.parse::<BBox>("bbox")?;
     let center = center(params)?;
-    let radius_m = metres(params, "radius_m")?;
+    let radius_m = params.metres("radius_m", MAX_RADIUS_M)?;
     match (bbox, center, radius_m) {
         (Some(_), Some(_), _) => Err(ApiError::bad(
             "bbox",

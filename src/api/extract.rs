@@ -119,4 +119,18 @@ impl Params {
         }
         Ok(categories)
     }
+
+    /// A distance in metres, more than 0 and at most `max`, if given.
+    pub fn metres(&self, name: &str, max: f64) -> Result<Option<f64>, ApiError> {
+        let Some(v) = self.parse::<f64>(name)? else {
+            return Ok(None);
+        };
+        if !(v.is_finite() && v > 0.0 && v <= max) {
+            return Err(ApiError::bad(
+                name,
+                format!("must be more than 0 and at most {max} metres"),
+            ));
+        }
+        Ok(Some(v))
+    }
 }

@@ -24,16 +24,9 @@ pub fn router() -> Router<AppState> {
 const MAX_DISTANCE_M: f64 = 50_000.0;
 
 fn distance(params: &Params) -> Result<f64, ApiError> {
-    let d = params
-        .parse::<f64>("distance_m")?
-        .unwrap_or(DEFAULT_DISTANCE_M);
-    if !(d > 0.0 && d <= MAX_DISTANCE_M) {
-        return Err(ApiError::bad(
-            "distance_m",
-            format!("must be more than 0 and at most {MAX_DISTANCE_M} metres"),
-        ));
-    }
-    Ok(d)
+    Ok(params
+        .metres("distance_m", MAX_DISTANCE_M)?
+        .unwrap_or(DEFAULT_DISTANCE_M))
 }
 
 pub fn parse(params: &Params, state: &AppState) -> Result<GapParams, ApiError> {
