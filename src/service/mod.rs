@@ -326,12 +326,20 @@ impl Registry {
         let number_matched = hits.len();
         let page: Vec<Hit> = hits.into_iter().skip(q.offset).take(q.limit).collect();
         let ids: Vec<Uuid> = page.iter().map(|h| h.id).collect();
-        let assets = self.store.get_many(&ids).await?;
+        let distances: HashMap<Uuid, f64> = page.iter().map(|h| (h.id, h.distance_m)).collect();
         let with_distance = matches!(q.spatial, Spatial::Radius { .. } | Spatial::Nearest { .. });
-        let items = assets
+        // Matched by id, not by position: a record archived between the
+        // index's answer and this read is left out, and nothing shifts.
+        let items = self
+            .store
+            .get_many(&ids)
+            .await?
             .into_iter()
-            .zip(page)
-            .map(|(a, h)| (a, with_distance.then_some(h.distance_m)))
+            .filter(|a| a.draft.status != Status::Archived)
+            .map(|a| {
+                let d = distances.get(&a.id).copied().filter(|_| with_distance);
+                (a, d)
+            })
             .collect();
         Ok(Page {
             number_matched,
