@@ -102,7 +102,7 @@ async fn upload(
     )
     .await
     .map_err(import_error)?;
-    let write = !options.dry_run && (report.rejected.is_empty() || options.skip_invalid);
+    let write = options.writes(&report);
     if write && !changes.is_empty() {
         registry.commit(changes).await?;
     }

@@ -75,6 +75,14 @@ pub struct Options {
     pub actor: String,
 }
 
+impl Options {
+    /// Whether a planned import is written: not on a dry run, and not with
+    /// rejects unless they are to be skipped.
+    pub fn writes(&self, report: &Report) -> bool {
+        !self.dry_run && (report.rejected.is_empty() || self.skip_invalid)
+    }
+}
+
 /// Checks every record, works out what would change, and (unless it is a
 /// dry run, or there are rejects and they are not to be skipped) writes it
 /// all in one transaction. Returns the report and the changes written.
@@ -86,7 +94,7 @@ pub async fn run(
     options: &Options,
 ) -> Result<(Report, Vec<Change>), ImportError> {
     let (report, changes) = plan(store, vocabulary, mapping, records, options).await?;
-    let write = !options.dry_run && (report.rejected.is_empty() || options.skip_invalid);
+    let write = options.writes(&report);
     if write && !changes.is_empty() {
         store.write(&changes).await?;
     }
