@@ -104,6 +104,41 @@ pub struct GapReport {
     pub rows: Vec<GapRow>,
 }
 
+/// Where the residents of each area of one level are placed: worked out
+/// once per level and shared by every capital asked about.
+pub struct Residents<'a> {
+    level: String,
+    by_area: HashMap<&'a str, (Vec<PopulationPoint>, Method)>,
+}
+
+impl<'a> Residents<'a> {
+    pub fn new(areas: &'a AreaSet, postcodes: &[&Postcode], level: &'a str) -> Residents<'a> {
+        let (points, postcode_method) = population::postcode_points(postcodes, areas.all());
+        let mut by_area: HashMap<&str, (Vec<PopulationPoint>, Method)> = HashMap::new();
+        for p in points {
+            if let Some(a) = areas.assign(p.at, level) {
+                by_area
+                    .entry(a.code.as_str())
+                    .or_insert_with(|| (Vec::new(), postcode_method))
+                    .0
+                    .push(p);
+            }
+        }
+        for area in areas.at_level(level) {
+            by_area.entry(area.code.as_str()).or_insert_with(|| {
+                (
+                    population::area_point(area).into_iter().collect(),
+                    Method::AreaPoint,
+                )
+            });
+        }
+        Residents {
+            level: level.to_string(),
+            by_area,
+        }
+    }
+}
+
 /// Computes every measure for every area of `params.level`.
 pub fn gaps(
     index: &AssetIndex,
@@ -111,6 +146,25 @@ pub fn gaps(
     postcodes: &[&Postcode],
     params: &GapParams,
 ) -> GapReport {
+    gaps_for(
+        index,
+        areas,
+        &Residents::new(areas, postcodes, &params.level),
+        params,
+    )
+}
+
+/// As `gaps`, with residents already placed for `params.level`.
+pub fn gaps_for(
+    index: &AssetIndex,
+    areas: &AreaSet,
+    residents: &Residents,
+    params: &GapParams,
+) -> GapReport {
+    assert_eq!(
+        residents.level, params.level,
+        "residents are placed per level"
+    );
     let filter = filter_for(index, params);
     let level: Vec<_> = areas.at_level(&params.level).collect();
 
@@ -127,24 +181,11 @@ pub fn gaps(
     }
     let targets = Targets::new(targets);
 
-    let (points, postcode_method) = population::postcode_points(postcodes, areas.all());
-    let mut by_area: HashMap<&str, Vec<PopulationPoint>> = HashMap::new();
-    for p in points {
-        if let Some(a) = areas.assign(p.at, &params.level) {
-            by_area.entry(a.code.as_str()).or_default().push(p);
-        }
-    }
-
     let mut rows: Vec<GapRow> = level
         .iter()
         .map(|area| {
-            let (points, method) = match by_area.remove(area.code.as_str()) {
-                Some(points) => (points, postcode_method),
-                None => (
-                    population::area_point(area).into_iter().collect(),
-                    Method::AreaPoint,
-                ),
-            };
+            let (points, method) = &residents.by_area[area.code.as_str()];
+            let method = *method;
             let distances: Vec<(f64, f64)> = points
                 .iter()
                 .map(|p| (targets.nearest_m(p.at), p.weight))
@@ -178,7 +219,6 @@ pub fn gaps(
     let breaks = breaks(&rows, params.rank_by);
     let methods: Vec<Method> = {
         let mut m: Vec<Method> = rows.iter().map(|r| r.method).collect();
-        m.dedup();
         m.sort_by_key(|m| *m as u8);
         m.dedup();
         m
@@ -372,6 +412,7 @@ pub fn profile(
     distance_m: f64,
 ) -> Option<Profile> {
     let area = areas.get(code)?;
+    let residents = Residents::new(areas, postcodes, &area.level);
     let capitals = Capital::ALL
         .iter()
         .map(|capital| {
@@ -383,7 +424,7 @@ pub fn profile(
                 rank_by: Measure::Per1000,
                 min_coverage: DEFAULT_MIN_COVERAGE,
             };
-            let report = gaps(index, areas, postcodes, &params);
+            let report = gaps_for(index, areas, &residents, &params);
             let median = |m: Measure| median(report.rows.iter().filter_map(|r| m.of(r)).collect());
             let level_median = LevelMedian {
                 count: median(Measure::Count),
