@@ -2,7 +2,7 @@
 //! 1,000,000 generated assets and a population point per LSOA, all five
 //! capitals; beside the same computation in PostGIS SQL (ST_Contains join,
 //! ST_DWithin, nearest by KNN) in the same run. Prints a table; see
-//! bench/README.md. Needs ../shared/data and, for the PostGIS half,
+//! bench/README.md. Reads bench/data/ (ONS LSOA boundaries) and, for the PostGIS half,
 //! ASSETMAP_TEST_PG (default postgres://postgres@127.0.0.1:5432).
 
 use assetmap::analysis::{gaps, GapParams, Measure};
@@ -20,10 +20,10 @@ const RUNS: usize = 3;
 
 fn lsoas() -> Vec<Area> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/england-wales-lsoa-2011/LSOA.geojson.gz");
+        .join("bench/data/england-wales-lsoa-2011/LSOA.geojson.gz");
     let mut text = String::new();
     flate2::read::GzDecoder::new(
-        std::fs::File::open(&path).expect("LSOA.geojson.gz in ../shared/data"),
+        std::fs::File::open(&path).expect("bench/data/england-wales-lsoa-2011/LSOA.geojson.gz"),
     )
     .read_to_string(&mut text)
     .unwrap();

