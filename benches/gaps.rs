@@ -7,8 +7,7 @@
 
 use assetmap::analysis::{gaps, GapParams, Measure};
 use assetmap::domain::{Area, Capital, Placement, Status, Visibility};
-use assetmap::index::{AssetIndex, IndexRecord};
-use assetmap::service::AreaSet;
+use assetmap::index::{AreaSet, AssetIndex, IndexRecord};
 use geo::{Geometry, InteriorPoint};
 use rand::{rngs::SmallRng, Rng, SeedableRng};
 use sqlx::Connection;

@@ -479,6 +479,9 @@ async fn bad_bodies_name_their_field(backend: Backend) {
     );
     let r = post(huge).await.unwrap();
     assert_eq!(r.status(), 413);
+    // The server closes this connection, and says so: a client that pooled
+    // it would send the next request into a closed socket.
+    assert_eq!(r.headers()["connection"], "close");
     if let Ok(text) = r.text().await {
         let resp: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(field(&resp), "body", "{resp}");

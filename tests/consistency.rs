@@ -40,7 +40,8 @@ fn random_feature(rng: &mut SmallRng, n: usize) -> Value {
 }
 
 fn visible(a: &Asset) -> Option<Placement> {
-    (a.draft.status == Status::Published).then(|| a.placement().for_visibility(a.draft.visibility))
+    (a.draft.status == Status::Published)
+        .then(|| a.placement().for_visibility(a.draft.visibility()))
 }
 
 fn ids(collection: &Value) -> Vec<String> {
@@ -78,11 +79,13 @@ async fn index_answers_equal_brute_force_after_random_writes(backend: Backend) {
     let rows = store.all_assets().await.unwrap();
     let published: Vec<(String, Placement, &str)> = rows
         .iter()
-        .filter_map(|a| visible(a).map(|p| (a.id.to_string(), p, a.draft.capital.as_str())))
+        .filter_map(|a| visible(a).map(|p| (a.id.to_string(), p, a.draft.capital().as_str())))
         .collect();
     assert_eq!(published.len(), live.len());
     assert!(rows.iter().any(|a| a.draft.status == Status::Archived));
-    assert!(rows.iter().all(|a| a.draft.visibility == Visibility::Exact));
+    assert!(rows
+        .iter()
+        .all(|a| a.draft.visibility() == Visibility::Exact));
 
     for _ in 0..25 {
         // Boxes: every asset whose bounds meet the box.

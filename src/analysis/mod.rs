@@ -8,8 +8,7 @@ mod population;
 pub use population::{Method, PopulationPoint};
 
 use crate::domain::{haversine_m, BBox, Capital, LonLat, Postcode};
-use crate::index::{AssetIndex, Filter};
-use crate::service::AreaSet;
+use crate::index::{AreaSet, AssetIndex, Filter};
 use rstar::{RTree, AABB};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -165,7 +164,7 @@ pub fn gaps_for(
         residents.level, params.level,
         "residents are placed per level"
     );
-    let filter = filter_for(index, params);
+    let filter = Filter::for_query(index, &params.capitals, &params.categories);
     let level: Vec<_> = areas.at_level(&params.level).collect();
 
     let targets: Vec<[f64; 2]> = index
@@ -235,20 +234,6 @@ pub fn gaps_for(
         breaks,
         rows,
     }
-}
-
-fn filter_for(index: &AssetIndex, params: &GapParams) -> Filter {
-    let mut filter = Filter::default().capitals(&params.capitals);
-    if !params.categories.is_empty() {
-        filter = filter.categories(
-            params
-                .categories
-                .iter()
-                .filter_map(|c| index.category_id(c))
-                .collect(),
-        );
-    }
-    filter
 }
 
 /// The points of the assets a question is about, in a tree of their own:

@@ -102,6 +102,14 @@ impl IntoResponse for ApiError {
             body["error"]["current_version"] = json!(current);
         }
         let mut response = (status, Json(body)).into_response();
+        if matches!(self, ApiError::PayloadTooLarge(_)) {
+            // The rest of the body is never read, so hyper closes the
+            // connection after this answer. Saying so keeps the client from
+            // pooling it and sending its next request into a closed socket.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if matches!(self, ApiError::Unauthorized) {
             response
                 .headers_mut()

@@ -6,14 +6,17 @@ mod asset;
 mod capital;
 mod coords;
 mod error;
+mod feature;
+mod geometry;
+mod postcode;
 mod vocabulary;
 
 pub use area::{Area, Postcode};
-pub use asset::{
-    check_geometry, geometry_json, normalise_postcode, parse_geometry, Asset, AssetDraft,
-    Placement, Status, Visibility,
-};
+pub use asset::{Asset, AssetDraft, Placement, Status, Visibility};
 pub use capital::Capital;
 pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
 pub use error::FieldError;
+pub use feature::geometry_json;
+pub use geometry::{check_geometry, parse_geometry};
+pub use postcode::normalise_postcode;
 pub use vocabulary::Vocabulary;

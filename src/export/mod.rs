@@ -108,8 +108,8 @@ fn csv_row(a: &Asset) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let placement = a.placement().for_visibility(a.draft.visibility);
-    let wkt = match a.draft.visibility {
+    let placement = a.placement().for_visibility(a.draft.visibility());
+    let wkt = match a.draft.visibility() {
         Visibility::Exact => wkt::ToWkt::wkt_string(&a.draft.geometry),
         Visibility::AreaOnly => format!("POINT({} {})", placement.point[0], placement.point[1]),
     };

@@ -1,4 +1,4 @@
-use super::{CategoryId, Entry};
+use super::{AssetIndex, CategoryId, Entry};
 use crate::domain::{Capital, Status};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -25,6 +25,21 @@ impl Default for Filter {
 }
 
 impl Filter {
+    /// The filter of a query or gap question: these capitals (all when
+    /// none), and these categories (all when none) as the index knows them.
+    pub fn for_query(index: &AssetIndex, capitals: &[Capital], categories: &[String]) -> Self {
+        let filter = Filter::default().capitals(capitals);
+        if categories.is_empty() {
+            return filter;
+        }
+        filter.categories(
+            categories
+                .iter()
+                .filter_map(|c| index.category_id(c))
+                .collect(),
+        )
+    }
+
     pub fn capitals(mut self, capitals: &[Capital]) -> Self {
         if !capitals.is_empty() {
             self.capitals = capitals.iter().fold(0, |acc, c| acc | c.bit());

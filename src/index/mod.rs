@@ -2,9 +2,11 @@
 //! only (no names or text), answers the spatial part of every query, and is
 //! kept current from writes and the store's change log.
 
+mod areas;
 mod entry;
 mod filter;
 
+pub use areas::AreaSet;
 pub use entry::{CategoryId, Entry};
 pub use filter::Filter;
 
@@ -234,10 +236,10 @@ impl IndexRecord {
         IndexRecord {
             id: asset.id,
             version: asset.version,
-            capital: asset.draft.capital,
+            capital: asset.draft.capital(),
             category: asset.draft.category.clone(),
             status: asset.draft.status,
-            visibility: asset.draft.visibility,
+            visibility: asset.draft.visibility(),
             placement: asset.placement(),
         }
     }

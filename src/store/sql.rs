@@ -323,7 +323,7 @@ fn asset_row(asset: &Asset, expected_version: Option<i64>) -> serde_json::Value 
     serde_json::json!({
         "asset_id": asset.id.to_string(),
         "name": d.name,
-        "capital": d.capital.as_str(),
+        "capital": d.capital().as_str(),
         "category": d.category,
         "description": d.description,
         "geom": crate::domain::geometry_json(&d.geometry).to_string(),
@@ -343,8 +343,8 @@ fn asset_row(asset: &Asset, expected_version: Option<i64>) -> serde_json::Value 
         "tags": serde_json::to_string(&d.tags).expect("tags serialise"),
         "source": d.source,
         "status": d.status.as_str(),
-        "visibility": d.visibility.as_str(),
-        "consent_at": time(d.consent.then_some(asset.created_at)),
+        "visibility": d.visibility().as_str(),
+        "consent_at": time(d.consent().then_some(asset.created_at)),
         "verified_at": time(d.verified_at),
         "verified_by": d.verified_by,
         "search_text": d.search_text(),
@@ -403,32 +403,37 @@ impl TryFrom<AssetRow> for Asset {
             serde_json::from_str(&r.geom).map_err(|e| corrupt("geometry", id, e))?;
         let geometry =
             crate::domain::parse_geometry(&geometry).map_err(|e| corrupt("geometry", id, e))?;
-        Ok(Asset {
-            id: Uuid::parse_str(id).map_err(|e| corrupt("id", id, e))?,
-            draft: AssetDraft {
-                name: r.name,
-                capital: r.capital.parse().map_err(|e| corrupt("capital", id, e))?,
-                category: r.category,
-                description: r.description,
-                geometry,
-                address: r.address,
-                postcode: r.postcode,
-                website: r.website,
-                email: r.email,
-                phone: r.phone,
-                opening_hours: r.opening_hours,
-                accessibility: r.accessibility,
-                tags: serde_json::from_str(&r.tags).map_err(|e| corrupt("tags", id, e))?,
-                source: r.source,
-                status: r.status.parse().map_err(|e| corrupt("status", id, e))?,
-                visibility: r
-                    .visibility
+        // Through the checked constructor like any other draft: a row that
+        // breaks the rule for people is reported, never served.
+        let mut draft = AssetDraft::new(
+            r.name,
+            r.capital.parse().map_err(|e| corrupt("capital", id, e))?,
+            r.category,
+            geometry,
+            Some(
+                r.visibility
                     .parse()
                     .map_err(|e| corrupt("visibility", id, e))?,
-                consent: r.consent_at.is_some(),
-                verified_at: r.verified_at,
-                verified_by: r.verified_by,
-            },
+            ),
+            r.consent_at.is_some(),
+        )
+        .map_err(|e| corrupt(&e.field, id, e.message))?;
+        draft.description = r.description;
+        draft.address = r.address;
+        draft.postcode = r.postcode;
+        draft.website = r.website;
+        draft.email = r.email;
+        draft.phone = r.phone;
+        draft.opening_hours = r.opening_hours;
+        draft.accessibility = r.accessibility;
+        draft.tags = serde_json::from_str(&r.tags).map_err(|e| corrupt("tags", id, e))?;
+        draft.source = r.source;
+        draft.status = r.status.parse().map_err(|e| corrupt("status", id, e))?;
+        draft.verified_at = r.verified_at;
+        draft.verified_by = r.verified_by;
+        Ok(Asset {
+            id: Uuid::parse_str(id).map_err(|e| corrupt("id", id, e))?,
+            draft,
             created_at: r.created_at,
             created_by: r.created_by,
             updated_at: r.updated_at,

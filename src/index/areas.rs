@@ -2,7 +2,8 @@
 //! "which area is this point in" and "what is in this area" answer without
 //! the store.
 
-use crate::domain::Area;
+use super::{AssetIndex, Filter, Hit};
+use crate::domain::{Area, BBox};
 use geo::{BoundingRect, Coord, CoordinatePosition};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
@@ -95,6 +96,34 @@ impl AreaSet {
             [r.min().x, r.min().y],
             [r.max().x, r.max().y],
         ))
+    }
+}
+
+impl AssetIndex {
+    /// Assets whose point lies in the area with this code (on a shared
+    /// boundary, in the one area `AreaSet::assign` gives it to), nearest the
+    /// centre of the area's bounds first. An unknown code matches nothing.
+    pub fn in_area(&self, areas: &AreaSet, code: &str, filter: &Filter) -> Vec<Hit> {
+        let Some(area) = areas.get(code) else {
+            return Vec::new();
+        };
+        let Some(env) = AreaSet::envelope(area) else {
+            return Vec::new();
+        };
+        let (lo, hi) = (env.lower(), env.upper());
+        let Ok(bbox) = BBox::new(lo[0], lo[1], hi[0], hi[1]) else {
+            return Vec::new();
+        };
+        self.in_bbox(&bbox, filter)
+            .into_iter()
+            .filter(|h| {
+                self.get(h.id).is_some_and(|e| {
+                    areas
+                        .assign(e.point, &area.level)
+                        .is_some_and(|a| a.code == area.code)
+                })
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,92 @@
+//! Reads: the spatial answer from the index, the records from the store.
+
+use super::{AssetQuery, Page, Registry, Result, ServiceError, Spatial};
+use crate::domain::{Asset, Status};
+use crate::index::{Filter, Hit};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+impl Registry {
+    /// The asset unless it is archived.
+    pub async fn get(&self, id: Uuid) -> Result<Asset> {
+        match self.store.get(id).await? {
+            None => Err(ServiceError::NotFound(id)),
+            Some(a) if a.draft.status == Status::Archived => Err(ServiceError::Gone(id)),
+            Some(a) => Ok(a),
+        }
+    }
+
+    pub async fn query(&self, q: &AssetQuery) -> Result<Page> {
+        let hits = self.matching(q).await?;
+        let number_matched = hits.len();
+        let page: Vec<Hit> = hits.into_iter().skip(q.offset).take(q.limit).collect();
+        let ids: Vec<Uuid> = page.iter().map(|h| h.id).collect();
+        let distances: HashMap<Uuid, f64> = page.iter().map(|h| (h.id, h.distance_m)).collect();
+        let with_distance = matches!(q.spatial, Spatial::Radius { .. } | Spatial::Nearest { .. });
+        // Matched by id, not by position: a record archived between the
+        // index's answer and this read is left out, and nothing shifts.
+        let items = self
+            .store
+            .get_many(&ids)
+            .await?
+            .into_iter()
+            .filter(|a| a.draft.status != Status::Archived)
+            .map(|a| {
+                let d = distances.get(&a.id).copied().filter(|_| with_distance);
+                (a, d)
+            })
+            .collect();
+        Ok(Page {
+            number_matched,
+            items,
+        })
+    }
+
+    /// Every asset a query matches, in answer order, ignoring paging.
+    pub async fn matching(&self, q: &AssetQuery) -> Result<Vec<Hit>> {
+        let text_ids = match &q.text {
+            Some(text) => Some(
+                self.store
+                    .text_search(&text.to_lowercase())
+                    .await?
+                    .into_iter()
+                    .collect::<HashSet<Uuid>>(),
+            ),
+            None => None,
+        };
+        Ok(self.hits(q, text_ids))
+    }
+
+    /// The spatial and attribute part of a query, answered from the index.
+    pub fn hits(&self, q: &AssetQuery, text_ids: Option<HashSet<Uuid>>) -> Vec<Hit> {
+        let index = self.index();
+        let mut filter = Filter::for_query(&index, &q.capitals, &q.categories);
+        if let Some(ids) = text_ids {
+            filter = filter.ids(ids);
+        }
+        match &q.spatial {
+            Spatial::Everywhere => {
+                let mut hits: Vec<Hit> = index
+                    .entries()
+                    .filter(|e| filter.accepts(e))
+                    .map(|e| Hit {
+                        id: e.id,
+                        distance_m: 0.0,
+                    })
+                    .collect();
+                hits.sort_by_key(|h| h.id);
+                hits
+            }
+            Spatial::BBox(b) => index.in_bbox(b, &filter),
+            Spatial::Within(code) => index.in_area(&self.areas(), code, &filter),
+            Spatial::Radius { center, radius_m } => {
+                index.within_radius(*center, *radius_m, &filter)
+            }
+            Spatial::Nearest {
+                center,
+                k,
+                max_distance_m,
+            } => index.nearest(*center, *k, *max_distance_m, &filter),
+        }
+    }
+}
