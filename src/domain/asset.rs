@@ -257,6 +257,9 @@ impl AssetDraft {
                     .with_timezone(&Utc),
             ),
         };
+        if let Some(at) = &verified_at {
+            super::check_timestamp("verified_at", at)?;
+        }
         Ok(AssetDraft {
             name,
             capital,
@@ -395,6 +398,7 @@ impl Props<'_> {
                 if k.len() > 100 || v.len() > MAX_SHORT {
                     return Err(FieldError::new(format!("tags.{k}"), "too long"));
                 }
+                super::check_tag(k, &v)?;
                 Ok((k.clone(), v))
             })
             .collect()
@@ -512,11 +516,7 @@ impl Asset {
         let geometry = match d.visibility {
             Visibility::Exact => geometry_json(&d.geometry),
             Visibility::AreaOnly => {
-                props.insert("address".into(), Value::Null);
-                props.insert(
-                    "postcode".into(),
-                    json!(d.postcode.as_deref().map(postcode_district)),
-                );
+                super::privacy::public_person(&mut props);
                 let p = self.placement().generalised().point;
                 json!({"type": "Point", "coordinates": p})
             }
@@ -528,11 +528,6 @@ impl Asset {
             "properties": props,
         })
     }
-}
-
-/// The outward half of a postcode ("M33 7XX" -> "M33").
-fn postcode_district(p: &str) -> String {
-    p.split_whitespace().next().unwrap_or_default().to_string()
 }
 
 pub fn geometry_json(g: &Geometry<f64>) -> Value {

@@ -6,6 +6,8 @@ mod asset;
 mod capital;
 mod coords;
 mod error;
+mod input;
+mod privacy;
 mod vocabulary;
 
 pub use area::{Area, Postcode};
@@ -16,4 +18,5 @@ pub use asset::{
 pub use capital::Capital;
 pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
 pub use error::FieldError;
+pub use input::{check_dataset, check_tag, check_text, check_timestamp, clip};
 pub use vocabulary::Vocabulary;
