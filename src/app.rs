@@ -109,11 +109,9 @@ pub async fn serve(
         }),
     };
     let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());
-    let app = api::router(state, web_dir);
+    let app = api::limits::apply(api::router(state, web_dir), &args.limits);
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = crate::server::serve(listener, app, &args.limits, shutdown).await;
     sync.abort();
     result.context("serving HTTP")
 }

@@ -37,6 +37,9 @@ pub enum Command {
     /// Where the gaps are: per area, count, per 1,000 residents, share of
     /// residents within walking distance, rank and gap flag.
     Gaps(GapsArgs),
+    /// Copy a SQLite store to FILE while servers keep running (for
+    /// PostgreSQL, prints the pg_dump command to use instead).
+    Backup(crate::backup::BackupArgs),
 }
 
 #[derive(Args)]
@@ -231,6 +234,9 @@ pub struct ServeArgs {
     /// Basemap style URL for the map page; with none, a plain background.
     #[arg(long, env = "ASSETMAP_BASEMAP_STYLE")]
     pub basemap_style: Option<String>,
+
+    #[command(flatten)]
+    pub limits: crate::server::Limits,
 }
 
 // The token and URL may hold secrets: no Debug that could print them.

@@ -3,11 +3,13 @@
 pub mod analysis;
 pub mod api;
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod export;
 pub mod import;
 pub mod index;
+pub mod server;
 pub mod service;
 pub mod store;

@@ -3,8 +3,28 @@ use assetmap::{app, cli};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+/// Runs the command; an error is printed clipped, since it may quote the
+/// input at fault (a 50 MB line, say).
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            let text = format!("{e:#}");
+            let clipped: Vec<String> = text
+                .lines()
+                .map(|l| assetmap::domain::clip(l, 1_000))
+                .collect();
+            eprintln!(
+                "Error: {}",
+                assetmap::domain::clip(&clipped.join("\n"), 4_000)
+            );
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
@@ -21,6 +41,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Postcodes { command } => cli::postcodes(command).await,
         Command::Areas { command } => cli::areas(command).await,
         Command::Gaps(args) => cli::gaps(args).await,
+        Command::Backup(args) => assetmap::backup::run(&args).await,
     }
 }
 

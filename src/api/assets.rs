@@ -1,13 +1,14 @@
 //! `/api/assets`: create, read, change and archive assets, and find them by
 //! place, by capital and category, and by text.
 
-use super::auth::Writer;
+use super::auth::{is_moderator, Writer};
 use super::error::ApiError;
+use super::extract::Path;
 use super::extract::{JsonBody, Params};
 use super::AppState;
-use crate::domain::{Asset, BBox, FieldError, Lat, Lon, LonLat};
+use crate::domain::{check_text, Asset, BBox, FieldError, Lat, Lon, LonLat, Status};
 use crate::service::{AssetQuery, Page, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -53,9 +54,36 @@ async fn nearest(State(state): State<AppState>, params: Params) -> Result<Json<V
     Ok(Json(collection(page)))
 }
 
-async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+/// The public record, or the whole one for a moderator. A proposed asset
+/// is not public yet: to anyone else it does not exist.
+async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let asset = state.registry.get(parse_id(&id)?).await?;
-    Ok(feature_response(StatusCode::OK, &asset))
+    let moderator = is_moderator(&headers, &state);
+    if asset.draft.status == Status::Proposed && !moderator {
+        return Err(ApiError::NotFound(format!("no asset with id {}", asset.id)));
+    }
+    let mut response = if moderator {
+        let mut r = feature_response(StatusCode::OK, &asset);
+        *r.body_mut() = Json(asset.to_moderator_feature())
+            .into_response()
+            .into_body();
+        r.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+        r
+    } else {
+        feature_response(StatusCode::OK, &asset)
+    };
+    // The answer depends on who asks: no cache may give one to the other.
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Authorization"));
+    Ok(response)
 }
 
 async fn create(
@@ -163,6 +191,12 @@ pub fn parse_filters(params: &Params, state: &AppState) -> Result<AssetQuery, Ap
 }
 
 fn spatial_for_list(params: &Params, state: &AppState) -> Result<Spatial, ApiError> {
+    // An empty place is a mistake (a form field left blank), not "everywhere".
+    for name in ["bbox", "lon", "lat", "radius_m", "within"] {
+        if params.0.get(name).is_some_and(|v| v.trim().is_empty()) {
+            return Err(ApiError::bad(name, format!("{name} is empty")));
+        }
+    }
     if let Some(code) = params.get("within") {
         if params.get("bbox").is_some()
             || params.get("lon").is_some()
@@ -227,6 +261,9 @@ fn parse_query(
             "q",
             "longer than 200 characters",
         )));
+    }
+    if let Some(t) = &text {
+        check_text("q", t, false).map_err(ApiError::BadRequest)?;
     }
     Ok(AssetQuery {
         spatial,

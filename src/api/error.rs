@@ -41,6 +41,11 @@ pub enum ApiError {
     Unavailable,
     #[error("something went wrong on our side")]
     Internal,
+    #[error("the request was not received and answered in time; try again")]
+    Timeout,
+    /// Too many of this kind of request at once; try again shortly.
+    #[error("{0}")]
+    Busy(&'static str),
 }
 
 impl ApiError {
@@ -68,6 +73,8 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+            ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
         }
     }
 
@@ -102,7 +109,12 @@ impl IntoResponse for ApiError {
             body["error"]["current_version"] = json!(current);
         }
         let mut response = (status, Json(body)).into_response();
-        if matches!(self, ApiError::PayloadTooLarge(_)) {
+        if matches!(self, ApiError::Busy(_)) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        if matches!(self, ApiError::PayloadTooLarge(_) | ApiError::Timeout) {
             // The rest of the body is never read, so hyper closes the
             // connection after this answer. Saying so keeps the client from
             // pooling it and sending its next request into a closed socket.

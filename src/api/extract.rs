@@ -22,14 +22,32 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<Value>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(JsonBody(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
+            Err(rejection) => Err(json_rejection(rejection, MAX_BODY_BYTES)),
         }
     }
 }
 
-fn json_rejection(r: JsonRejection) -> ApiError {
+/// Imports are whole files; the rest of the API keeps the small limit.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// An import's JSON body: the same as `JsonBody`, but a body over the
+/// limit is answered with the import limit, the one that applies.
+pub struct ImportBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for ImportBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ImportBody(v)),
+            Err(rejection) => Err(json_rejection(rejection, MAX_IMPORT_BYTES)),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection, limit: usize) -> ApiError {
     match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(MAX_BODY_BYTES),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(limit),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
         _ => ApiError::MalformedJson(r.body_text()),
     }
@@ -132,5 +150,25 @@ impl Params {
             ));
         }
         Ok(Some(v))
+    }
+}
+
+/// A path parameter, or the API's JSON error for why it cannot be read
+/// (a percent-encoded byte that is not UTF-8, for one): axum's own
+/// extractor answers such paths in plain text.
+pub struct Path<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Path<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(rejection) => Err(ApiError::bad("path", rejection.body_text())),
+        }
     }
 }

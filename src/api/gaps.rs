@@ -4,9 +4,10 @@
 use super::areas::area_feature;
 use super::error::ApiError;
 use super::extract::Params;
+use super::extract::Path;
 use super::AppState;
 use crate::analysis::{GapParams, GapReport, Measure, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

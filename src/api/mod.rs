@@ -7,9 +7,12 @@ mod error;
 mod extract;
 mod gaps;
 mod health;
+pub mod limits;
 mod postcodes;
+mod security;
 mod transfer;
 mod vocabulary;
+mod web;
 
 pub use error::ApiError;
 
@@ -18,7 +21,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 #[derive(Clone)]
@@ -54,19 +56,11 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     if let Some(dir) = web_dir {
-        let index = dir.join("index.html");
-        // Only MapLibre's built files are served from npm's folder, not
-        // the rest of node_modules.
-        let maplibre = dir.join("node_modules/maplibre-gl/dist");
-        let files = ServeDir::new(&dir).not_found_service(ServeFile::new(index));
-        app = app
-            .nest_service("/vendor/maplibre-gl", ServeDir::new(maplibre))
-            .route(
-                "/node_modules/{*rest}",
-                axum::routing::get(|| async { ApiError::NotFound("no such file".into()) }),
-            )
-            .fallback_service(files);
+        // An allow-list of the page's files, never node_modules: see web.rs.
+        let dir: Arc<std::path::Path> = Arc::from(dir);
+        app = app.fallback(move |req: axum::extract::Request| web::serve(dir.clone(), req));
     }
+    let app = security::apply(app, &state.page);
     app.layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

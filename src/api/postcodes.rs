@@ -1,8 +1,9 @@
 //! `/api/postcodes/{postcode}`: where a postcode is, for "near here".
 
 use super::error::ApiError;
+use super::extract::Path;
 use super::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};

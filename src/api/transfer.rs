@@ -4,7 +4,7 @@
 use super::assets::parse_filters;
 use super::auth::Writer;
 use super::error::ApiError;
-use super::extract::{JsonBody, Params};
+use super::extract::{ImportBody, Params, MAX_IMPORT_BYTES};
 use super::AppState;
 use crate::export::{self, Format};
 use crate::import::{self, Mapping, MappingSpec, Options};
@@ -15,9 +15,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
-
-/// Imports are whole files; the rest of the API keeps the small limit.
-const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -63,12 +60,13 @@ async fn upload(
     State(state): State<AppState>,
     params: Params,
     writer: Writer,
-    JsonBody(body): JsonBody,
+    ImportBody(body): ImportBody,
 ) -> Result<Response, ApiError> {
     let dataset = params
         .get("dataset")
         .map(str::to_string)
         .ok_or_else(|| ApiError::bad("dataset", "name the data set, e.g. dataset=libraries"))?;
+    crate::domain::check_dataset(&dataset).map_err(ApiError::BadRequest)?;
     let mut spec = MappingSpec {
         capital: params.get("capital").map(str::to_string),
         category: params.get("category").map(str::to_string),

@@ -2,7 +2,7 @@
 //! the public Feature out.
 
 use super::asset::{Asset, AssetDraft, Status, Visibility};
-use super::postcode::{normalise_postcode, postcode_district};
+use super::postcode::normalise_postcode;
 use super::{parse_geometry, Capital, FieldError, Vocabulary};
 use chrono::{DateTime, Utc};
 use geo::Geometry;
@@ -117,6 +117,9 @@ impl AssetDraft {
                     .with_timezone(&Utc),
             ),
         };
+        if let Some(at) = &verified_at {
+            super::check_timestamp("verified_at", at)?;
+        }
         draft.description = p.text("description", MAX_TEXT)?;
         draft.address = p.text("address", MAX_SHORT)?;
         draft.postcode = p.text("postcode", 16)?.map(|s| normalise_postcode(&s));
@@ -182,11 +185,7 @@ impl Asset {
         let geometry = match d.visibility() {
             Visibility::Exact => geometry_json(&d.geometry),
             Visibility::AreaOnly => {
-                props.insert("address".into(), Value::Null);
-                props.insert(
-                    "postcode".into(),
-                    json!(d.postcode.as_deref().map(postcode_district)),
-                );
+                super::privacy::public_person(&mut props);
                 let p = self.placement().generalised().point;
                 json!({"type": "Point", "coordinates": p})
             }
@@ -267,6 +266,7 @@ impl Props<'_> {
                 if k.len() > 100 || v.len() > MAX_SHORT {
                     return Err(FieldError::new(format!("tags.{k}"), "too long"));
                 }
+                super::check_tag(k, &v)?;
                 Ok((k.clone(), v))
             })
             .collect()

@@ -9,6 +9,8 @@ mod error;
 mod feature;
 mod geometry;
 mod postcode;
+mod input;
+mod privacy;
 mod vocabulary;
 
 pub use area::{Area, Postcode};
@@ -19,4 +21,5 @@ pub use error::FieldError;
 pub use feature::geometry_json;
 pub use geometry::{check_geometry, parse_geometry};
 pub use postcode::normalise_postcode;
+pub use input::{check_dataset, check_tag, check_text, check_timestamp, clip};
 pub use vocabulary::Vocabulary;

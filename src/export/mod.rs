@@ -1,6 +1,8 @@
 //! Giving the register back in open formats: GeoJSON and CSV, written a
 //! chunk of assets at a time so that a large export never sits in memory.
 
+mod cells;
+
 use crate::domain::{Asset, Visibility};
 use crate::service::{AssetQuery, Registry, ServiceError};
 use futures_util::Stream;
@@ -118,7 +120,8 @@ fn csv_row(a: &Asset) -> String {
         "lat" => placement.point[1].to_string(),
         "wkt" => wkt.clone(),
         "tags" => p["tags"].to_string(),
-        other => text(&p[other]),
+        "version" => text(&p["version"]),
+        other => cells::neutralise(text(&p[other])),
     }))
 }
 
@@ -217,9 +220,9 @@ pub fn gaps_csv(report: &crate::analysis::GapReport) -> String {
     for r in &report.rows {
         out.push_str(&csv_line(
             [
-                r.code.clone(),
-                r.name.clone(),
-                r.level.clone(),
+                cells::neutralise(r.code.clone()),
+                cells::neutralise(r.name.clone()),
+                cells::neutralise(r.level.clone()),
                 opt(r.population),
                 r.count.to_string(),
                 opt(r.per_1000),

@@ -26,8 +26,8 @@ pub fn read_areas(
     for r in records {
         let reject = |field: &str, reason: String| Reject {
             place: r.place.clone(),
-            field: field.into(),
-            reason,
+            field: crate::domain::clip(field, 200),
+            reason: crate::domain::clip(&reason, 500),
         };
         let text = |f: &str| {
             r.props

@@ -114,11 +114,16 @@ pub async fn plan(
     records: Vec<Record>,
     options: &Options,
 ) -> Result<(Report, Vec<Change>), ImportError> {
+    crate::domain::check_dataset(&options.dataset)
+        .map_err(|e| ImportError::Mapping(e.to_string()))?;
     let prefix = format!("import:{}:", options.dataset);
     let mut existing: HashMap<String, Asset> = HashMap::new();
+    // A source with control characters is never looked up (PostgreSQL
+    // would refuse the query): its row is rejected when it is checked.
     let prefixes: HashSet<String> = records
         .iter()
         .filter_map(|r| r.source.as_ref().map(|s| source_prefix(s)))
+        .filter(|p| crate::domain::check_text("source", p, false).is_ok())
         .chain(std::iter::once(prefix.clone()))
         .collect();
     for p in prefixes {
@@ -144,10 +149,11 @@ pub async fn plan(
     let mut changes = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for record in records {
+        // A reason may quote the value at fault, which may be huge.
         let reject = |field: &str, reason: String| Reject {
             place: record.place.clone(),
-            field: field.to_string(),
-            reason,
+            field: crate::domain::clip(field, 200),
+            reason: crate::domain::clip(&reason, 500),
         };
         let geometry = match record.geometry.clone().and_then(|g| {
             check_geometry(&g)

@@ -69,9 +69,18 @@ impl TestApp {
 
     /// A server on an existing store, with or without a write token.
     pub async fn on(db_url: &str, token: Option<&str>) -> TestApp {
+        TestApp::on_with(db_url, token, |_| {}).await
+    }
+
+    /// The same, with flags changed by `tweak` (a web folder, limits).
+    pub async fn on_with(
+        db_url: &str,
+        token: Option<&str>,
+        tweak: impl FnOnce(&mut ServeArgs),
+    ) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let args = ServeArgs {
+        let mut args = ServeArgs {
             listen: listener.local_addr().unwrap(),
             store: StoreArgs {
                 database_url: db_url.to_string(),
@@ -83,7 +92,9 @@ impl TestApp {
             sample: "does-not-exist".into(),
             no_sample: true,
             basemap_style: None,
+            limits: Default::default(),
         };
+        tweak(&mut args);
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(assetmap::app::serve(args, listener, async {
             let _ = stopped.await;

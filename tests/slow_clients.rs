@@ -1,0 +1,171 @@
+//! Slow or stalled clients cannot hold the server: half-sent headers and
+//! half-sent bodies are given up on, imports are capped, and shutdown ends
+//! with such connections open. Deadlines are set to a second here; the
+//! outer `tokio::time::timeout`s only stop a broken server from hanging
+//! the test run, and assert nothing about speed.
+
+mod common;
+
+use assetmap::config::ServeArgs;
+use common::{fresh_store, Backend, TestApp, TOKEN};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+on_both_stores!(
+    half_sent_headers_are_given_up_on,
+    a_half_sent_body_is_answered_408_or_closed,
+    imports_are_capped,
+    shutdown_ends_with_a_stalled_connection_open,
+);
+
+/// Hang guard only: far beyond any deadline set here.
+const GUARD: Duration = Duration::from_secs(60);
+
+/// A server with changed limits, and the SQLite folder it needs kept.
+async fn app_with(
+    backend: Backend,
+    tweak: impl FnOnce(&mut ServeArgs),
+) -> (TestApp, Option<tempfile::TempDir>) {
+    let (url, dir) = fresh_store(backend).await;
+    (TestApp::on_with(&url, Some(TOKEN), tweak).await, dir)
+}
+
+async fn connect(app: &TestApp) -> TcpStream {
+    TcpStream::connect(app.base.trim_start_matches("http://"))
+        .await
+        .unwrap()
+}
+
+/// Reads until the server closes the connection; what it sent first.
+async fn read_until_closed(stream: &mut TcpStream) -> String {
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(GUARD, stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server kept the connection open");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+async fn half_sent_headers_are_given_up_on(backend: Backend) {
+    let (app, _dir) = app_with(backend, |a| a.limits.header_timeout_secs = 1).await;
+    let mut silent = connect(&app).await;
+    let mut partial = connect(&app).await;
+    partial
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    for stream in [&mut silent, &mut partial] {
+        let answer = read_until_closed(stream).await;
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+            "{answer}"
+        );
+    }
+    // The server still answers everyone else.
+    let (status, _) = app.get_json("/api/health").await;
+    assert_eq!(status, 200);
+    app.stop().await;
+}
+
+async fn a_half_sent_body_is_answered_408_or_closed(backend: Backend) {
+    let (app, _dir) = app_with(backend, |a| a.limits.request_timeout_secs = 1).await;
+    let mut stream = connect(&app).await;
+    let head = format!(
+        "POST /api/assets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{}}"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let answer = read_until_closed(&mut stream).await;
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    if !answer.is_empty() {
+        assert!(answer.contains("request_timeout"), "{answer}");
+    }
+    let (_, all) = app.get_json("/api/assets").await;
+    assert_eq!(all["numberMatched"], 0);
+    app.stop().await;
+}
+
+async fn imports_are_capped(backend: Backend) {
+    let (app, _dir) = app_with(backend, |a| a.limits.max_imports = 1).await;
+    // One import whose body never finishes holds the only place.
+    let mut slow = connect(&app).await;
+    let head = format!(
+        "POST /api/import?dataset=slow HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"type\""
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    let empty = serde_json::json!({"type": "FeatureCollection", "features": []});
+    let mut refused = None;
+    // The slow import reaches the server at some point; until then a
+    // second import may still get in.
+    for _ in 0..600 {
+        let r = app
+            .request(
+                reqwest::Method::POST,
+                "/api/import?dataset=other&capital=public&category=library",
+            )
+            .json(&empty)
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 503 {
+            refused = Some(r);
+            break;
+        }
+        assert_eq!(r.status(), 200);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let r = refused.expect("a second import was never refused");
+    assert_eq!(r.headers()["retry-after"], "5");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "busy");
+    // Once the slow one is gone, imports are accepted again.
+    drop(slow);
+    let mut accepted = false;
+    for _ in 0..600 {
+        let r = app
+            .request(
+                reqwest::Method::POST,
+                "/api/import?dataset=other&capital=public&category=library",
+            )
+            .json(&empty)
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 200 {
+            accepted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(accepted, "the place was never given back");
+    app.stop().await;
+}
+
+async fn shutdown_ends_with_a_stalled_connection_open(backend: Backend) {
+    let (app, _dir) = app_with(backend, |a| {
+        a.limits.header_timeout_secs = 3600;
+        a.limits.request_timeout_secs = 3600;
+        a.limits.shutdown_grace_secs = 1;
+    })
+    .await;
+    let mut stalled_headers = connect(&app).await;
+    stalled_headers
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut stalled_body = connect(&app).await;
+    let head = format!(
+        "POST /api/assets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{}}"
+    );
+    stalled_body.write_all(head.as_bytes()).await.unwrap();
+    let (status, _) = app.get_json("/api/health").await;
+    assert_eq!(status, 200);
+    let stopped = tokio::time::timeout(GUARD, app.stop()).await;
+    assert!(stopped.is_ok(), "shutdown waited on a stalled connection");
+    read_until_closed(&mut stalled_headers).await;
+    read_until_closed(&mut stalled_body).await;
+}
