@@ -107,10 +107,13 @@ pub async fn serve(
             basemap_style: args.basemap_style.clone(),
             attribution: attribution(&args),
         }),
+        accounts: Arc::new(crate::auth::Accounts::new(args.accounts.clone())),
     };
     let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());
     let app = api::router(state, web_dir);
     tracing::info!(addr = %listener.local_addr()?, "listening");
+    // The peer address, for rate limits by client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;

@@ -37,6 +37,11 @@ pub enum Command {
     /// Where the gaps are: per area, count, per 1,000 residents, share of
     /// residents within walking distance, rank and gap flag.
     Gaps(GapsArgs),
+    /// Accounts: add (with an invite link), list, disable, API tokens.
+    Users {
+        #[command(subcommand)]
+        command: crate::auth::cli::UsersCommand,
+    },
 }
 
 #[derive(Args)]
@@ -231,6 +236,9 @@ pub struct ServeArgs {
     /// Basemap style URL for the map page; with none, a plain background.
     #[arg(long, env = "ASSETMAP_BASEMAP_STYLE")]
     pub basemap_style: Option<String>,
+
+    #[command(flatten)]
+    pub accounts: crate::auth::AccountArgs,
 }
 
 // The token and URL may hold secrets: no Debug that could print them.

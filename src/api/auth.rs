@@ -1,11 +1,14 @@
-//! Who may write. One admin token for now; accounts and roles replace it.
+//! Who may write in bulk (imports): the role matrix's `import` row. Who is
+//! calling is worked out in `caller.rs`.
 
+use super::caller::Caller;
 use super::error::ApiError;
 use super::AppState;
+use crate::auth::Action;
 use axum::extract::FromRequestParts;
-use axum::http::{header, request::Parts};
+use axum::http::request::Parts;
 
-/// A caller allowed to write, by the name recorded in the change log.
+/// A caller allowed to import, by the name recorded in the change log.
 pub struct Writer {
     pub actor: String,
 }
@@ -14,30 +17,17 @@ impl FromRequestParts<AppState> for Writer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Some(expected) = state.admin_token.as_deref() else {
-            return Err(ApiError::Forbidden(
-                "writes are disabled: the server has no ASSETMAP_ADMIN_TOKEN",
-            ));
-        };
-        let given = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized)?;
-        if constant_time_eq(given.trim().as_bytes(), expected.as_bytes()) {
-            Ok(Writer {
-                actor: "admin".into(),
-            })
-        } else {
-            Err(ApiError::Forbidden("that token may not write"))
-        }
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.decide(state, Action::Import, &[])?;
+        Ok(Writer {
+            actor: caller.who.name,
+        })
     }
 }
 
 /// Compares without stopping at the first difference, so response times do
 /// not reveal how much of a guessed token was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

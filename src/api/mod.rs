@@ -1,14 +1,21 @@
 //! The HTTP API, one module per resource, merged here.
 
+mod approval;
 mod areas;
 mod assets;
 mod auth;
+mod caller;
 mod error;
 mod extract;
 mod gaps;
 mod health;
 mod postcodes;
+mod proposal_kinds;
+mod proposals;
+mod session;
 mod transfer;
+mod trust;
+mod users;
 mod vocabulary;
 
 pub use error::ApiError;
@@ -26,6 +33,7 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     pub admin_token: Option<Arc<str>>,
     pub page: Arc<PageConfig>,
+    pub accounts: Arc<crate::auth::Accounts>,
 }
 
 /// What the map page needs to know of this server.
@@ -45,6 +53,10 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(postcodes::router())
         .merge(transfer::router())
         .merge(gaps::router())
+        .merge(session::router())
+        .merge(proposals::router())
+        .merge(users::router())
+        .merge(trust::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(

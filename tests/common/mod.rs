@@ -83,6 +83,7 @@ impl TestApp {
             sample: "does-not-exist".into(),
             no_sample: true,
             basemap_style: None,
+            accounts: Default::default(),
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(assetmap::app::serve(args, listener, async {
