@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod accounts;
+
 use assetmap::config::{ServeArgs, StoreArgs};
 use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::{json, Value};
