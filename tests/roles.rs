@@ -5,7 +5,7 @@
 mod common;
 
 use assetmap::auth::Role;
-use common::accounts::{self, send, Who, IN_WEST, WEST, EAST};
+use common::accounts::{self, send, Who, EAST, IN_WEST, WEST};
 use common::{point, Backend, TestApp, TOKEN};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -51,17 +51,17 @@ enum Route {
 /// Expected status per caller, in the order of `CALLERS`.
 const TABLE: &[(Route, [u16; 7])] = &[
     //                     public contrib mod-in mod-out admin token wrong
-    (Route::CreateAsset,     [401, 202, 201, 403, 201, 201, 403]),
-    (Route::EditAsset,       [401, 202, 200, 403, 200, 200, 403]),
-    (Route::ArchiveAsset,    [401, 403, 204, 403, 204, 204, 403]),
-    (Route::VerifyAsset,     [401, 403, 200, 403, 200, 200, 403]),
-    (Route::Import,          [401, 403, 403, 403, 200, 200, 403]),
-    (Route::Suggest,         [201, 201, 201, 201, 201, 201, 403]),
-    (Route::Report,          [201, 201, 201, 201, 201, 201, 403]),
+    (Route::CreateAsset, [401, 202, 201, 403, 201, 201, 403]),
+    (Route::EditAsset, [401, 202, 200, 403, 200, 200, 403]),
+    (Route::ArchiveAsset, [401, 403, 204, 403, 204, 204, 403]),
+    (Route::VerifyAsset, [401, 403, 200, 403, 200, 200, 403]),
+    (Route::Import, [401, 403, 403, 403, 200, 200, 403]),
+    (Route::Suggest, [201, 201, 201, 201, 201, 201, 403]),
+    (Route::Report, [201, 201, 201, 201, 201, 201, 403]),
     (Route::AskIntroduction, [201, 201, 201, 201, 201, 201, 403]),
-    (Route::Approve,         [401, 403, 200, 403, 200, 200, 403]),
-    (Route::Reject,          [401, 403, 200, 403, 200, 200, 403]),
-    (Route::AddUser,         [401, 403, 403, 403, 201, 201, 403]),
+    (Route::Approve, [401, 403, 200, 403, 200, 200, 403]),
+    (Route::Reject, [401, 403, 200, 403, 200, 200, 403]),
+    (Route::AddUser, [401, 403, 403, 403, 201, 201, 403]),
 ];
 
 struct Fixture {
@@ -106,7 +106,14 @@ fn skill(name: &str) -> Value {
 
 /// A fresh asset in the west ward, made by the admin token: its id.
 async fn fresh_asset(f: &Fixture, feature: Value) -> String {
-    let (status, body) = send(&f.app, &f.admin, Method::POST, "/api/assets", Some(&feature)).await;
+    let (status, body) = send(
+        &f.app,
+        &f.admin,
+        Method::POST,
+        "/api/assets",
+        Some(&feature),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     body["id"].as_str().unwrap().to_string()
 }
@@ -114,7 +121,14 @@ async fn fresh_asset(f: &Fixture, feature: Value) -> String {
 /// A fresh pending proposal of a new library in the west ward: its id.
 async fn fresh_proposal(f: &Fixture, name: &str) -> String {
     let body = json!({"kind": "create", "feature": library(name)});
-    let (status, body) = send(&f.app, &f.admin, Method::POST, "/api/proposals", Some(&body)).await;
+    let (status, body) = send(
+        &f.app,
+        &f.admin,
+        Method::POST,
+        "/api/proposals",
+        Some(&body),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     body["proposal"]["id"].as_str().unwrap().to_string()
 }
@@ -143,7 +157,14 @@ async fn call(f: &Fixture, route: Route, who: &Who, n: usize) -> (u16, Option<St
         }
         Route::VerifyAsset => {
             let id = fresh_asset(f, library(&name)).await;
-            let (s, _) = send(app, who, Method::POST, &format!("/api/assets/{id}/verify"), None).await;
+            let (s, _) = send(
+                app,
+                who,
+                Method::POST,
+                &format!("/api/assets/{id}/verify"),
+                None,
+            )
+            .await;
             (s, Some(id))
         }
         Route::Import => {
@@ -160,12 +181,20 @@ async fn call(f: &Fixture, route: Route, who: &Who, n: usize) -> (u16, Option<St
         Route::Report => {
             let id = fresh_asset(f, library(&name)).await;
             let body = json!({"reason": "closed", "details": "shut since March"});
-            let (s, _) = send(app, who, Method::POST, &format!("/api/assets/{id}/reports"), Some(&body)).await;
+            let (s, _) = send(
+                app,
+                who,
+                Method::POST,
+                &format!("/api/assets/{id}/reports"),
+                Some(&body),
+            )
+            .await;
             (s, Some(id))
         }
         Route::AskIntroduction => {
             let id = fresh_asset(f, skill(&name)).await;
-            let body = json!({"message": "Could you help our youth club?", "contact": "07700 900123"});
+            let body =
+                json!({"message": "Could you help our youth club?", "contact": "07700 900123"});
             let path = format!("/api/assets/{id}/introductions");
             let (s, _) = send(app, who, Method::POST, &path, Some(&body)).await;
             (s, Some(id))
@@ -191,11 +220,22 @@ async fn call(f: &Fixture, route: Route, who: &Who, n: usize) -> (u16, Option<St
 /// A refused or queued write leaves assets and proposals as they were.
 async fn assert_unchanged(f: &Fixture, route: Route, target: Option<&str>, published_before: u64) {
     let (_, all) = f.app.get_json("/api/assets?limit=10000").await;
-    assert_eq!(all["numberMatched"].as_u64().unwrap(), published_before, "{route:?}");
+    assert_eq!(
+        all["numberMatched"].as_u64().unwrap(),
+        published_before,
+        "{route:?}"
+    );
     let Some(id) = target else { return };
     match route {
         Route::Approve | Route::Reject => {
-            let (_, p) = send(&f.app, &f.admin, Method::GET, &format!("/api/proposals/{id}"), None).await;
+            let (_, p) = send(
+                &f.app,
+                &f.admin,
+                Method::GET,
+                &format!("/api/proposals/{id}"),
+                None,
+            )
+            .await;
             assert_eq!(p["proposal"]["status"], "pending", "{route:?}");
         }
         Route::Report | Route::AskIntroduction => {}
@@ -219,7 +259,8 @@ async fn every_write_route_as_every_role(backend: Backend) {
             assert_eq!(status, expected[i], "{route:?} as {caller:?}");
             let before = before["numberMatched"].as_u64().unwrap();
             // Setting up the case may itself add one published asset.
-            let made = u64::from(target.is_some() && !matches!(route, Route::Approve | Route::Reject));
+            let made =
+                u64::from(target.is_some() && !matches!(route, Route::Approve | Route::Reject));
             if status >= 400 || status == 202 {
                 assert_unchanged(&f, *route, target.as_deref(), before + made).await;
             }

@@ -11,8 +11,12 @@ use serde_json::Value;
 use uuid::Uuid;
 
 enum Write {
-    Create(AssetDraft),
-    Edit { id: Uuid, expected: i64, patch: Value },
+    Create(Box<AssetDraft>),
+    Edit {
+        id: Uuid,
+        expected: i64,
+        patch: Value,
+    },
     Nothing,
 }
 
@@ -37,7 +41,7 @@ pub async fn plan(state: &AppState, p: &Proposal, edits: &Value) -> Result<Plan,
             let draft = state.registry.parse_draft(chosen(edits, p, "feature"))?;
             Ok(Plan {
                 point: Some(Placement::of(&draft.geometry).point),
-                write: Write::Create(draft),
+                write: Write::Create(Box::new(draft)),
             })
         }
         "edit" => {
@@ -48,12 +52,19 @@ pub async fn plan(state: &AppState, p: &Proposal, edits: &Value) -> Result<Plan,
             let expected = match edits.get("base_version") {
                 None | Some(Value::Null) => p.base_version.unwrap_or(current.version),
                 Some(v) => v.as_i64().ok_or_else(|| {
-                    ApiError::Unprocessable(FieldError::new("base_version", "expected a version number"))
+                    ApiError::Unprocessable(FieldError::new(
+                        "base_version",
+                        "expected a version number",
+                    ))
                 })?,
             };
             Ok(Plan {
                 point: Some(point),
-                write: Write::Edit { id, expected, patch },
+                write: Write::Edit {
+                    id,
+                    expected,
+                    patch,
+                },
             })
         }
         _ => Ok(Plan {
@@ -66,10 +77,14 @@ pub async fn plan(state: &AppState, p: &Proposal, edits: &Value) -> Result<Plan,
 /// Makes the planned write as `actor`; the asset written, if any.
 pub async fn apply(state: &AppState, plan: Plan, actor: &str) -> Result<Option<Asset>, ApiError> {
     match plan.write {
-        Write::Create(draft) => Ok(Some(state.registry.create(draft, actor).await?)),
-        Write::Edit { id, expected, patch } => {
-            Ok(Some(state.registry.update(id, expected, &patch, actor).await?))
-        }
+        Write::Create(draft) => Ok(Some(state.registry.create(*draft, actor).await?)),
+        Write::Edit {
+            id,
+            expected,
+            patch,
+        } => Ok(Some(
+            state.registry.update(id, expected, &patch, actor).await?,
+        )),
         Write::Nothing => Ok(None),
     }
 }

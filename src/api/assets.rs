@@ -91,7 +91,11 @@ async fn update(
     // The matrix is asked about where the asset is and where it would go.
     let current = state.registry.get(id).await?;
     let mut points = vec![current.placement().point];
-    if let Some(Ok(g)) = body.get("geometry").filter(|g| !g.is_null()).map(parse_geometry) {
+    if let Some(Ok(g)) = body
+        .get("geometry")
+        .filter(|g| !g.is_null())
+        .map(parse_geometry)
+    {
         points.push(Placement::of(&g).point);
     }
     if caller.decide(&state, Action::EditAsset, &points)? == Decision::Queue {
@@ -115,10 +119,14 @@ async fn archive(
     let id = parse_id(&id)?;
     let expected = if_match(&headers)?;
     let current = state.registry.get(id).await?;
-    if caller.decide(&state, Action::ArchiveAsset, &[current.placement().point])? != Decision::Allow {
+    if caller.decide(&state, Action::ArchiveAsset, &[current.placement().point])? != Decision::Allow
+    {
         return Err(ApiError::Forbidden("your role may not do that"));
     }
-    state.registry.archive(id, expected, &caller.who.name).await?;
+    state
+        .registry
+        .archive(id, expected, &caller.who.name)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

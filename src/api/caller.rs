@@ -71,7 +71,10 @@ async fn from_bearer(value: &str, state: &AppState) -> Result<Principal, ApiErro
         }
     }
     let accounts = state.registry.store().accounts();
-    match accounts.user_by_api_token(&secrets::token_hash(token)).await? {
+    match accounts
+        .user_by_api_token(&secrets::token_hash(token))
+        .await?
+    {
         Some(user) => Ok(Principal::of(&user)),
         None => Err(ApiError::Forbidden("that token is not valid here")),
     }
@@ -111,7 +114,7 @@ fn client_address(parts: &Parts, trust_proxy: bool) -> IpAddr {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back();
         if let Some(ip) = forwarded {
             return ip;
         }

@@ -39,7 +39,9 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("the email or password is not right")]
     BadCredentials,
-    #[error("send the X-CSRF-Token header from GET /api/session with every change made while signed in")]
+    #[error(
+        "send the X-CSRF-Token header from GET /api/session with every change made while signed in"
+    )]
     CsrfRequired,
     #[error("too many requests from your address; try again in {0} seconds")]
     TooManyRequests(u64),

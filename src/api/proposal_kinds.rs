@@ -26,7 +26,12 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 
 /// A trimmed text member of a body, at most `max` characters, without
 /// control characters; empty counts as absent.
-pub fn text(body: &Value, name: &str, max: usize, required: bool) -> Result<Option<String>, ApiError> {
+pub fn text(
+    body: &Value,
+    name: &str,
+    max: usize,
+    required: bool,
+) -> Result<Option<String>, ApiError> {
     let value = match body.get(name) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
@@ -44,7 +49,13 @@ pub fn text(body: &Value, name: &str, max: usize, required: bool) -> Result<Opti
     }
 }
 
-pub fn new_proposal(caller: &Caller, kind: &str, asset: Option<&Asset>, payload: Value, point: [f64; 2]) -> Proposal {
+pub fn new_proposal(
+    caller: &Caller,
+    kind: &str,
+    asset: Option<&Asset>,
+    payload: Value,
+    point: [f64; 2],
+) -> Proposal {
     Proposal {
         id: Uuid::new_v4(),
         kind: kind.into(),
@@ -83,10 +94,16 @@ pub fn check_create(state: &AppState, feature: &Value) -> Result<[f64; 2], ApiEr
 /// Checks a proposed edit (a merge patch of `properties` and/or a new
 /// `geometry`) against the asset as it is now; returns where it would be.
 pub fn check_edit(state: &AppState, current: &Asset, patch: &Value) -> Result<[f64; 2], ApiError> {
-    let obj = patch
-        .as_object()
-        .ok_or_else(|| invalid("patch", "expected an object with properties and/or geometry"))?;
-    if let Some(key) = obj.keys().find(|k| !["type", "properties", "geometry"].contains(&k.as_str())) {
+    let obj = patch.as_object().ok_or_else(|| {
+        invalid(
+            "patch",
+            "expected an object with properties and/or geometry",
+        )
+    })?;
+    if let Some(key) = obj
+        .keys()
+        .find(|k| !["type", "properties", "geometry"].contains(&k.as_str()))
+    {
         return Err(invalid(key, "a patch has only properties and geometry"));
     }
     refuse_verification(obj.get("properties"))?;
@@ -124,7 +141,10 @@ pub async fn diff(state: &AppState, p: &Proposal) -> Result<Value, ApiError> {
                     out.insert(k.clone(), json!({"from": null, "to": v}));
                 }
             }
-            out.insert("geometry".into(), json!({"from": null, "to": f["geometry"]}));
+            out.insert(
+                "geometry".into(),
+                json!({"from": null, "to": f["geometry"]}),
+            );
         }
         "edit" => {
             let Some(id) = p.asset_id else {
@@ -145,7 +165,10 @@ pub async fn diff(state: &AppState, p: &Proposal) -> Result<Value, ApiError> {
             }
             if !patch["geometry"].is_null() {
                 let old = geometry_json(&current.draft.geometry);
-                out.insert("geometry".into(), json!({"from": old, "to": patch["geometry"]}));
+                out.insert(
+                    "geometry".into(),
+                    json!({"from": old, "to": patch["geometry"]}),
+                );
             }
         }
         _ => return Ok(Value::Null),

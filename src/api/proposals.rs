@@ -31,7 +31,8 @@ pub fn router() -> Router<AppState> {
 }
 
 fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::bad("id", format!("'{id}' is not a {what} id (a UUID)")))
+    Uuid::parse_str(id)
+        .map_err(|_| ApiError::bad("id", format!("'{id}' is not a {what} id (a UUID)")))
 }
 
 async fn load(state: &AppState, id: &str) -> Result<Proposal, ApiError> {
@@ -57,31 +58,51 @@ async fn queued(state: &AppState, p: Proposal, status: StatusCode) -> Result<Res
 }
 
 /// A new asset from a caller whose creates are queued (`POST /api/assets`).
-pub async fn queue_create(state: &AppState, caller: &Caller, feature: Value) -> Result<Response, ApiError> {
+pub async fn queue_create(
+    state: &AppState,
+    caller: &Caller,
+    feature: Value,
+) -> Result<Response, ApiError> {
     let point = kinds::check_create(state, &feature)?;
     let p = kinds::new_proposal(caller, "create", None, json!({"feature": feature}), point);
     queued(state, p, StatusCode::ACCEPTED).await
 }
 
 /// An edit from a caller whose edits are queued (`PATCH /api/assets/{id}`).
-pub async fn queue_edit(state: &AppState, caller: &Caller, id: Uuid, patch: Value) -> Result<Response, ApiError> {
+pub async fn queue_edit(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    patch: Value,
+) -> Result<Response, ApiError> {
     let current = state.registry.get(id).await?;
     kinds::check_edit(state, &current, &patch)?;
     let point = current.placement().point;
-    let p = kinds::new_proposal(caller, "edit", Some(&current), json!({"patch": patch}), point);
+    let p = kinds::new_proposal(
+        caller,
+        "edit",
+        Some(&current),
+        json!({"patch": patch}),
+        point,
+    );
     queued(state, p, StatusCode::ACCEPTED).await
 }
 
 /// `POST /api/proposals`: `{"kind": "create", "feature": {...}}` or
 /// `{"kind": "edit", "asset_id", "patch": {...}}`. Open to everyone.
-async fn submit(State(state): State<AppState>, caller: Caller, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
     caller.decide(&state, Action::Suggest, &[])?;
     caller.limit_anonymous(&state)?;
     match text(&body, "kind", 20, true)?.as_deref() {
         Some("create") => {
             let feature = body.get("feature").cloned().unwrap_or(Value::Null);
             let point = kinds::check_create(&state, &feature)?;
-            let p = kinds::new_proposal(&caller, "create", None, json!({"feature": feature}), point);
+            let p =
+                kinds::new_proposal(&caller, "create", None, json!({"feature": feature}), point);
             queued(&state, p, StatusCode::CREATED).await
         }
         Some("edit") => {
@@ -90,16 +111,30 @@ async fn submit(State(state): State<AppState>, caller: Caller, JsonBody(body): J
             let patch = body.get("patch").cloned().unwrap_or(Value::Null);
             kinds::check_edit(&state, &current, &patch)?;
             let point = current.placement().point;
-            let p = kinds::new_proposal(&caller, "edit", Some(&current), json!({"patch": patch}), point);
+            let p = kinds::new_proposal(
+                &caller,
+                "edit",
+                Some(&current),
+                json!({"patch": patch}),
+                point,
+            );
             queued(&state, p, StatusCode::CREATED).await
         }
-        _ => Err(ApiError::Unprocessable(FieldError::new("kind", "expected \"create\" or \"edit\""))),
+        _ => Err(ApiError::Unprocessable(FieldError::new(
+            "kind",
+            "expected \"create\" or \"edit\"",
+        ))),
     }
 }
 
 /// `POST /api/assets/{id}/reports`: `{"reason": "closed" | "moved" |
 /// "wrong_details" | "not_community_asset" | "other", "details"}`.
-async fn report(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+async fn report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
     caller.decide(&state, Action::Report, &[])?;
     caller.limit_anonymous(&state)?;
     let asset = state.registry.get(parse_id(&id, "asset")?).await?;
@@ -110,13 +145,24 @@ async fn report(State(state): State<AppState>, caller: Caller, Path(id): Path<St
     }
     let details = text(&body, "details", 2000, false)?;
     let payload = json!({"reason": reason, "details": details});
-    let p = kinds::new_proposal(&caller, "report", Some(&asset), payload, asset.placement().point);
+    let p = kinds::new_proposal(
+        &caller,
+        "report",
+        Some(&asset),
+        payload,
+        asset.placement().point,
+    );
     queued(&state, p, StatusCode::CREATED).await
 }
 
 /// `POST /api/assets/{id}/introductions`: `{"message", "contact", "name"}`
 /// for a person's offer; moderators broker the introduction.
-async fn introduce(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+async fn introduce(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
     caller.decide(&state, Action::AskIntroduction, &[])?;
     caller.limit_anonymous(&state)?;
     let asset = state.registry.get(parse_id(&id, "asset")?).await?;
@@ -131,7 +177,13 @@ async fn introduce(State(state): State<AppState>, caller: Caller, Path(id): Path
         "contact": text(&body, "contact", 500, true)?,
         "name": text(&body, "name", 200, false)?,
     });
-    let p = kinds::new_proposal(&caller, "introduction", Some(&asset), payload, asset.placement().point);
+    let p = kinds::new_proposal(
+        &caller,
+        "introduction",
+        Some(&asset),
+        payload,
+        asset.placement().point,
+    );
     queued(&state, p, StatusCode::CREATED).await
 }
 
@@ -144,7 +196,11 @@ fn reviews(state: &AppState, caller: &Caller, p: &Proposal) -> bool {
 
 /// `GET /api/proposals?status=pending|approved|rejected|all&kind=`: the
 /// queue for moderators (in their areas), one's own for contributors.
-async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
     if caller.who.is_public() {
         return Err(ApiError::Unauthorized);
     }
@@ -152,13 +208,21 @@ async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> 
     let default = if moderator { "pending" } else { "all" };
     let status = params.get("status").unwrap_or(default);
     if !["pending", "approved", "rejected", "all"].contains(&status) {
-        return Err(ApiError::bad("status", "expected pending, approved, rejected or all"));
+        return Err(ApiError::bad(
+            "status",
+            "expected pending, approved, rejected or all",
+        ));
     }
     let kind = params.get("kind");
     let wanted = (status != "all").then_some(status);
     let mut rows = state.registry.store().accounts().proposals(wanted).await?;
     if status == "pending" {
-        let approving = state.registry.store().accounts().proposals(Some("approving")).await?;
+        let approving = state
+            .registry
+            .store()
+            .accounts()
+            .proposals(Some("approving"))
+            .await?;
         rows.extend(approving);
     }
     let mut out = Vec::new();
@@ -175,7 +239,11 @@ async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> 
 
 /// `GET /api/proposals/{id}`: in full to its moderators and proposer; its
 /// status and any reason to anyone holding the id.
-async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn read(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let p = load(&state, &id).await?;
     let own = caller.who.user_id.is_some() && p.proposer_id == caller.who.user_id;
     let view = if caller.who.moderates() && reviews(&state, &caller, &p) {
@@ -199,7 +267,12 @@ fn optional_json(bytes: &Bytes) -> Result<Value, ApiError> {
 /// `POST /api/proposals/{id}/approve`, optionally with the moderator's
 /// edits: `{"feature": {...}}` for a new asset, `{"patch": {...},
 /// "base_version": n}` for an edit, and a `"reason"` the proposer sees.
-async fn approve(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, body: Bytes) -> Result<Json<Value>, ApiError> {
+async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
     caller.precheck(Action::Review)?;
     let p = load(&state, &id).await?;
     let edits = optional_json(&body)?;
@@ -212,17 +285,34 @@ async fn approve(State(state): State<AppState>, caller: Caller, Path(id): Path<S
     let note = text(&edits, "reason", 1000, false)?;
     let accounts = state.registry.store().accounts();
     let by = caller.who.name.as_str();
-    if !accounts.decide_proposal(p.id, "pending", "approving", by, None, now_secs()).await? {
-        return Err(ApiError::AlreadyDecided(format!("proposal {} is already {}", p.id, p.status)));
+    if !accounts
+        .decide_proposal(p.id, "pending", "approving", by, None, now_secs())
+        .await?
+    {
+        return Err(ApiError::AlreadyDecided(format!(
+            "proposal {} is already {}",
+            p.id, p.status
+        )));
     }
     let asset = match super::approval::apply(&state, plan, by).await {
         Ok(asset) => asset,
         Err(e) => {
-            accounts.decide_proposal(p.id, "approving", "pending", by, None, now_secs()).await?;
+            accounts
+                .decide_proposal(p.id, "approving", "pending", by, None, now_secs())
+                .await?;
             return Err(e);
         }
     };
-    accounts.decide_proposal(p.id, "approving", "approved", by, note.as_deref(), now_secs()).await?;
+    accounts
+        .decide_proposal(
+            p.id,
+            "approving",
+            "approved",
+            by,
+            note.as_deref(),
+            now_secs(),
+        )
+        .await?;
     if let Some(a) = &asset {
         accounts.set_proposal_result(p.id, a.id, a.version).await?;
     }
@@ -235,7 +325,12 @@ async fn approve(State(state): State<AppState>, caller: Caller, Path(id): Path<S
 
 /// `POST /api/proposals/{id}/reject` with `{"reason": "..."}`, which the
 /// proposer sees.
-async fn reject(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(body): JsonBody) -> Result<Json<Value>, ApiError> {
+async fn reject(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
     caller.precheck(Action::Review)?;
     let p = load(&state, &id).await?;
     let points: Vec<[f64; 2]> = p.point.into_iter().collect();
@@ -243,9 +338,24 @@ async fn reject(State(state): State<AppState>, caller: Caller, Path(id): Path<St
     let reason = text(&body, "reason", 1000, true)?;
     let accounts = state.registry.store().accounts();
     let by = caller.who.name.as_str();
-    if !accounts.decide_proposal(p.id, "pending", "rejected", by, reason.as_deref(), now_secs()).await? {
-        return Err(ApiError::AlreadyDecided(format!("proposal {} is already {}", p.id, p.status)));
+    if !accounts
+        .decide_proposal(
+            p.id,
+            "pending",
+            "rejected",
+            by,
+            reason.as_deref(),
+            now_secs(),
+        )
+        .await?
+    {
+        return Err(ApiError::AlreadyDecided(format!(
+            "proposal {} is already {}",
+            p.id, p.status
+        )));
     }
     let p = load(&state, &id).await?;
-    Ok(Json(json!({"proposal": kinds::full_view(&state, &p, true).await?})))
+    Ok(Json(
+        json!({"proposal": kinds::full_view(&state, &p, true).await?}),
+    ))
 }

@@ -29,10 +29,7 @@ fn session_json(who: &Principal, csrf: Option<&str>) -> Value {
         .map(|r| {
             let name = serde_json::to_value(r.action).expect("serialises");
             let rule = matrix::rule(who.role, r.action);
-            (
-                name.as_str().unwrap_or_default().to_string(),
-                json!(rule),
-            )
+            (name.as_str().unwrap_or_default().to_string(), json!(rule))
         })
         .collect();
     json!({
@@ -104,7 +101,10 @@ async fn start_session(
         .await?;
     let body = session_json(&Principal::of(user), Some(&csrf));
     let cookie = session_cookie(state, headers, &id, ttl.as_secs());
-    Ok(with_cookie((StatusCode::OK, Json(body)).into_response(), &cookie))
+    Ok(with_cookie(
+        (StatusCode::OK, Json(body)).into_response(),
+        &cookie,
+    ))
 }
 
 /// HttpOnly (no script can read it), SameSite=Lax (not sent with other

@@ -73,10 +73,15 @@ async fn oldest_first(
     let mut areas: Vec<String> = caller.who.areas.clone();
     if let Some(code) = params.get("area") {
         if state.registry.areas().get(code).is_none() {
-            return Err(ApiError::bad("area", format!("no area has the code '{code}'")));
+            return Err(ApiError::bad(
+                "area",
+                format!("no area has the code '{code}'"),
+            ));
         }
         if !areas.is_empty() && !areas.iter().any(|a| a == code) {
-            return Err(ApiError::Forbidden("that is outside the areas you moderate"));
+            return Err(ApiError::Forbidden(
+                "that is outside the areas you moderate",
+            ));
         }
         query.spatial = Spatial::Within(code.to_string());
         areas.clear();
@@ -87,7 +92,9 @@ async fn oldest_first(
         .items
         .into_iter()
         .map(|(a, _)| a)
-        .filter(|a| areas.is_empty() || super::caller::in_areas(&state, &[a.placement().point], &areas))
+        .filter(|a| {
+            areas.is_empty() || super::caller::in_areas(&state, &[a.placement().point], &areas)
+        })
         .collect();
     assets.sort_by_key(|a| (last_checked(a), a.id));
     let now = Utc::now();

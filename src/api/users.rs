@@ -56,7 +56,10 @@ async fn add(
     if role != Role::Moderator && !areas.is_empty() {
         return Err(invalid("areas", "only moderators are limited to areas"));
     }
-    if let Some(code) = areas.iter().find(|c| state.registry.areas().get(c).is_none()) {
+    if let Some(code) = areas
+        .iter()
+        .find(|c| state.registry.areas().get(c).is_none())
+    {
         return Err(invalid("areas", format!("no area has the code '{code}'")));
     }
     let store = state.registry.store();

@@ -20,7 +20,11 @@ pub enum UsersCommand {
         #[arg(long = "area", value_name = "CODE")]
         areas: Vec<String>,
         /// The map's address, for the link.
-        #[arg(long, env = "ASSETMAP_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        #[arg(
+            long,
+            env = "ASSETMAP_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
         public_url: String,
         #[command(flatten)]
         store: StoreArgs,
@@ -28,7 +32,11 @@ pub enum UsersCommand {
     /// Print a new invite link for an account, e.g. after a lost password.
     Invite {
         email: String,
-        #[arg(long, env = "ASSETMAP_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        #[arg(
+            long,
+            env = "ASSETMAP_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
         public_url: String,
         #[command(flatten)]
         store: StoreArgs,
@@ -132,7 +140,10 @@ pub async fn run(command: UsersCommand) -> anyhow::Result<()> {
                 .accounts()
                 .add_api_token(&secrets::token_hash(&token), user.id, now_secs())
                 .await?;
-            println!("API token for {} (shown only now; keep it secret):", user.email);
+            println!(
+                "API token for {} (shown only now; keep it secret):",
+                user.email
+            );
             println!("{token}");
         }
         UsersCommand::Roles => print!("{}", super::matrix::markdown()),

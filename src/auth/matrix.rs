@@ -163,13 +163,31 @@ mod tests {
     fn moderators_are_held_to_their_areas() {
         let inside = |codes: &[String]| codes.iter().any(|c| c == "E05000001");
         let outside = |_: &[String]| false;
-        assert_eq!(decide(&moderator(&["E05000001"]), Review, inside), Decision::Allow);
-        assert_eq!(decide(&moderator(&["E05000002"]), Review, outside), Decision::Deny);
+        assert_eq!(
+            decide(&moderator(&["E05000001"]), Review, inside),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&moderator(&["E05000002"]), Review, outside),
+            Decision::Deny
+        );
         // A moderator with no areas moderates everywhere.
-        assert_eq!(decide(&moderator(&[]), ArchiveAsset, outside), Decision::Allow);
-        assert_eq!(decide(&Principal::public(), CreateAsset, inside), Decision::Deny);
-        assert_eq!(decide(&Principal::public(), Report, inside), Decision::Queue);
-        assert_eq!(decide(&Principal::admin_token(), Import, outside), Decision::Allow);
+        assert_eq!(
+            decide(&moderator(&[]), ArchiveAsset, outside),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&Principal::public(), CreateAsset, inside),
+            Decision::Deny
+        );
+        assert_eq!(
+            decide(&Principal::public(), Report, inside),
+            Decision::Queue
+        );
+        assert_eq!(
+            decide(&Principal::admin_token(), Import, outside),
+            Decision::Allow
+        );
     }
 
     #[test]

@@ -45,10 +45,19 @@ pub trait AccountStore: Send + Sync {
     async fn add_invite(&self, token_hash: &str, user_id: Uuid, expires_at: i64) -> Result<()>;
     /// Spends an unused, unexpired invite and sets the account's password,
     /// in one transaction. Returns the account.
-    async fn accept_invite(&self, token_hash: &str, password_hash: &str, now: i64)
-        -> Result<Option<User>>;
-    async fn add_session(&self, session_hash: &str, user_id: Uuid, csrf: &str, expires_at: i64)
-        -> Result<()>;
+    async fn accept_invite(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<Option<User>>;
+    async fn add_session(
+        &self,
+        session_hash: &str,
+        user_id: Uuid,
+        csrf: &str,
+        expires_at: i64,
+    ) -> Result<()>;
     /// The account and CSRF token of a live session of an enabled account.
     async fn session(&self, session_hash: &str, now: i64) -> Result<Option<(User, String)>>;
     async fn end_session(&self, session_hash: &str) -> Result<()>;
@@ -60,8 +69,15 @@ pub trait AccountStore: Send + Sync {
     async fn proposals(&self, status: Option<&str>) -> Result<Vec<Proposal>>;
     /// Moves a proposal from `from` to `to` with who decided, when and why;
     /// false if it was not in `from` (someone else decided first).
-    async fn decide_proposal(&self, id: Uuid, from: &str, to: &str, by: &str, reason: Option<&str>, now: i64)
-        -> Result<bool>;
+    async fn decide_proposal(
+        &self,
+        id: Uuid,
+        from: &str,
+        to: &str,
+        by: &str,
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<bool>;
     /// Records the asset and version an approval wrote.
     async fn set_proposal_result(&self, id: Uuid, asset_id: Uuid, version: i64) -> Result<()>;
 }
