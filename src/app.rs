@@ -107,6 +107,7 @@ pub async fn serve(
             basemap_style: args.basemap_style.clone(),
             attribution: attribution(&args),
         }),
+        accounts: Arc::new(crate::auth::Accounts::new(args.accounts.clone())),
     };
     let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());
     let app = api::limits::apply(api::router(state, web_dir), &args.limits);

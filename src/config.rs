@@ -40,6 +40,11 @@ pub enum Command {
     /// Copy a SQLite store to FILE while servers keep running (for
     /// PostgreSQL, prints the pg_dump command to use instead).
     Backup(crate::backup::BackupArgs),
+    /// Accounts: add (with an invite link), list, disable, API tokens.
+    Users {
+        #[command(subcommand)]
+        command: crate::auth::cli::UsersCommand,
+    },
 }
 
 #[derive(Args)]
@@ -237,6 +242,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub limits: crate::server::Limits,
+
+    #[command(flatten)]
+    pub accounts: crate::auth::AccountArgs,
 }
 
 // The token and URL may hold secrets: no Debug that could print them.

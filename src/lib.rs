@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod api;
 pub mod app;
 pub mod backup;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;

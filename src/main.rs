@@ -42,6 +42,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Areas { command } => cli::areas(command).await,
         Command::Gaps(args) => cli::gaps(args).await,
         Command::Backup(args) => assetmap::backup::run(&args).await,
+        Command::Users { command } => assetmap::auth::cli::run(command).await,
     }
 }
 

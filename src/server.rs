@@ -5,7 +5,9 @@
 //! Body and handler deadlines, and the cap on concurrent imports, are
 //! middleware: see `api::limits`.
 
-use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::{Extension, Router};
+use tower::Layer;
 use clap::Args;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -82,16 +84,15 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout());
     let graceful = GracefulShutdown::new();
-    let service = TowerToHyperService::new(app);
     // Held so that connections still open after the grace period can be
     // closed, not merely forgotten.
     let mut connections = tokio::task::JoinSet::new();
     tokio::pin!(shutdown);
     loop {
         while connections.try_join_next().is_some() {}
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors, say: wait rather than spin.
                     tracing::warn!(error = %e, "accepting a connection failed");
@@ -101,7 +102,10 @@ pub async fn serve(
             },
             _ = &mut shutdown => break,
         };
-        let connection = http.serve_connection(TokioIo::new(stream), service.clone());
+        // The peer address, for rate limits by client (as axum's
+        // into_make_service_with_connect_info would give it).
+        let service = TowerToHyperService::new(Extension(ConnectInfo(peer)).layer(app.clone()));
+        let connection = http.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         connections.spawn(async move {
             if let Err(e) = connection.await {

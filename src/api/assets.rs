@@ -1,12 +1,15 @@
 //! `/api/assets`: create, read, change and archive assets, and find them by
 //! place, by capital and category, and by text.
 
-use super::auth::{is_moderator, Writer};
+use super::caller::Caller;
 use super::error::ApiError;
 use super::extract::Path;
 use super::extract::{JsonBody, Params};
 use super::AppState;
-use crate::domain::{check_text, Asset, BBox, FieldError, Lat, Lon, LonLat, Status};
+use crate::auth::{Action, Decision};
+use crate::domain::{
+    check_text, parse_geometry, Asset, BBox, FieldError, Lat, Lon, LonLat, Placement, Status,
+};
 use crate::service::{AssetQuery, Page, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -55,14 +58,15 @@ async fn nearest(State(state): State<AppState>, params: Params) -> Result<Json<V
 }
 
 /// The public record, or the whole one for a moderator. A proposed asset
-/// is not public yet: to anyone else it does not exist.
+/// is not public yet: to anyone else it does not exist. A missing or wrong
+/// token reads as the public does.
 async fn read(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
     let asset = state.registry.get(parse_id(&id)?).await?;
-    let moderator = is_moderator(&headers, &state);
+    let moderator = caller.is_ok_and(|c| c.who.moderates());
     if asset.draft.status == Status::Proposed && !moderator {
         return Err(ApiError::NotFound(format!("no asset with id {}", asset.id)));
     }
@@ -80,19 +84,25 @@ async fn read(
         feature_response(StatusCode::OK, &asset)
     };
     // The answer depends on who asks: no cache may give one to the other.
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Authorization"));
+    response.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, Cookie"),
+    );
     Ok(response)
 }
 
 async fn create(
     State(state): State<AppState>,
-    writer: Writer,
+    caller: Caller,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
+    caller.precheck(Action::CreateAsset)?;
     let draft = state.registry.parse_draft(&body)?;
-    let asset = state.registry.create(draft, &writer.actor).await?;
+    let point = Placement::of(&draft.geometry).point;
+    if caller.decide(&state, Action::CreateAsset, &[point])? == Decision::Queue {
+        return super::proposals::queue_create(&state, &caller, body).await;
+    }
+    let asset = state.registry.create(draft, &caller.who.name).await?;
     let mut response = feature_response(StatusCode::CREATED, &asset);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/assets/{}", asset.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -104,14 +114,29 @@ async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    writer: Writer,
+    caller: Caller,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
+    caller.precheck(Action::EditAsset)?;
     let id = parse_id(&id)?;
-    let expected = if_match(&headers)?.ok_or(ApiError::PreconditionRequired)?;
+    let expected = if_match(&headers)?;
+    // The matrix is asked about where the asset is and where it would go.
+    let current = state.registry.get(id).await?;
+    let mut points = vec![current.placement().point];
+    if let Some(Ok(g)) = body
+        .get("geometry")
+        .filter(|g| !g.is_null())
+        .map(parse_geometry)
+    {
+        points.push(Placement::of(&g).point);
+    }
+    if caller.decide(&state, Action::EditAsset, &points)? == Decision::Queue {
+        return super::proposals::queue_edit(&state, &caller, id, body).await;
+    }
+    let expected = expected.ok_or(ApiError::PreconditionRequired)?;
     let asset = state
         .registry
-        .update(id, expected, &body, &writer.actor)
+        .update(id, expected, &body, &caller.who.name)
         .await?;
     Ok(feature_response(StatusCode::OK, &asset))
 }
@@ -120,15 +145,24 @@ async fn archive(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    writer: Writer,
+    caller: Caller,
 ) -> Result<StatusCode, ApiError> {
+    caller.precheck(Action::ArchiveAsset)?;
     let id = parse_id(&id)?;
     let expected = if_match(&headers)?;
-    state.registry.archive(id, expected, &writer.actor).await?;
+    let current = state.registry.get(id).await?;
+    if caller.decide(&state, Action::ArchiveAsset, &[current.placement().point])? != Decision::Allow
+    {
+        return Err(ApiError::Forbidden("your role may not do that"));
+    }
+    state
+        .registry
+        .archive(id, expected, &caller.who.name)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+pub(super) fn parse_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id)
         .map_err(|_| ApiError::bad("id", format!("'{id}' is not an asset id (a UUID)")))
 }
@@ -145,7 +179,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         .map_err(|_| ApiError::bad("If-Match", format!("'{text}' is not a version number")))
 }
 
-fn feature_response(status: StatusCode, asset: &Asset) -> Response {
+pub(super) fn feature_response(status: StatusCode, asset: &Asset) -> Response {
     let mut response = (status, Json(asset.to_public_feature())).into_response();
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", asset.version)) {
         response.headers_mut().insert(header::ETAG, etag);

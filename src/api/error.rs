@@ -37,6 +37,16 @@ pub enum ApiError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(&'static str),
+    #[error("the email or password is not right")]
+    BadCredentials,
+    #[error(
+        "send the X-CSRF-Token header from GET /api/session with every change made while signed in"
+    )]
+    CsrfRequired,
+    #[error("too many requests from your address; try again in {0} seconds")]
+    TooManyRequests(u64),
+    #[error("{0}")]
+    AlreadyDecided(String),
     #[error("the store is unavailable; try again shortly")]
     Unavailable,
     #[error("something went wrong on our side")]
@@ -71,6 +81,10 @@ impl ApiError {
             }
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            ApiError::CsrfRequired => (StatusCode::FORBIDDEN, "csrf_token_required"),
+            ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::AlreadyDecided(_) => (StatusCode::CONFLICT, "already_decided"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
@@ -86,6 +100,8 @@ impl ApiError {
             | ApiError::UnsupportedMediaType => Some("body"),
             ApiError::PreconditionRequired | ApiError::Conflict { .. } => Some("If-Match"),
             ApiError::Unauthorized => Some("Authorization"),
+            ApiError::BadCredentials => Some("password"),
+            ApiError::CsrfRequired => Some("X-CSRF-Token"),
             _ => None,
         }
     }
@@ -126,6 +142,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let ApiError::TooManyRequests(seconds) = &self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
         }
         response
     }

@@ -1,8 +1,10 @@
 //! The HTTP API, one module per resource, merged here.
 
+mod approval;
 mod areas;
 mod assets;
 mod auth;
+mod caller;
 mod error;
 mod extract;
 mod gaps;
@@ -10,7 +12,12 @@ mod health;
 pub mod limits;
 mod postcodes;
 mod security;
+mod proposal_kinds;
+mod proposals;
+mod session;
 mod transfer;
+mod trust;
+mod users;
 mod vocabulary;
 mod web;
 
@@ -28,6 +35,7 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     pub admin_token: Option<Arc<str>>,
     pub page: Arc<PageConfig>,
+    pub accounts: Arc<crate::auth::Accounts>,
 }
 
 /// What the map page needs to know of this server.
@@ -47,6 +55,10 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(postcodes::router())
         .merge(transfer::router())
         .merge(gaps::router())
+        .merge(session::router())
+        .merge(proposals::router())
+        .merge(users::router())
+        .merge(trust::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(

@@ -82,6 +82,7 @@ where
     ChangeRow: for<'r> FromRow<'r, DB::Row>,
     AreaRow: for<'r> FromRow<'r, DB::Row>,
     PostcodeRow: for<'r> FromRow<'r, DB::Row>,
+    SqlStore<DB>: super::AccountStore,
 {
     fn kind(&self) -> &'static str {
         DB::KIND
@@ -189,6 +190,10 @@ where
             .fetch_all(&self.pool)
             .await?;
         sql::convert_all(rows)
+    }
+
+    fn accounts(&self) -> &dyn super::AccountStore {
+        self
     }
 
     async fn reference_stamp(&self) -> Result<String> {

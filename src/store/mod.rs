@@ -1,11 +1,13 @@
 //! The store of record: one trait, a PostGIS backend for production and an
 //! embedded SQLite backend for a single forum with no server to run.
 
+pub mod accounts;
 mod backend;
 mod postgres;
 mod sql;
 mod sqlite;
 
+pub use accounts::{AccountStore, Proposal};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -122,6 +124,9 @@ pub trait Store: Send + Sync + 'static {
     /// A cheap fingerprint of the areas and postcodes: when it changes,
     /// another process has loaded some.
     async fn reference_stamp(&self) -> Result<String>;
+
+    /// Accounts, sessions, tokens and proposals (`accounts.rs`).
+    fn accounts(&self) -> &dyn AccountStore;
 }
 
 /// Opens the store a URL names: `postgres://` or `postgresql://` for PostGIS,

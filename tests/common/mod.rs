@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod accounts;
+
 use assetmap::config::{ServeArgs, StoreArgs};
 use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::{json, Value};
@@ -93,6 +95,7 @@ impl TestApp {
             no_sample: true,
             basemap_style: None,
             limits: Default::default(),
+            accounts: Default::default(),
         };
         tweak(&mut args);
         let (stop, stopped) = oneshot::channel::<()>();

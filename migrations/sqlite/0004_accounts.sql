@@ -1,0 +1,56 @@
+-- See migrations/postgres/0004_accounts.sql.
+-- Times are seconds since 1970; tokens and session ids are stored only as
+-- their SHA-256, passwords only as argon2id hashes.
+create table app_user (
+    user_id       text primary key,
+    email         text not null unique,
+    role          text not null check (role in ('contributor', 'moderator', 'admin')),
+    -- Comma-separated area codes a moderator is limited to; '' = everywhere.
+    areas         text not null default '',
+    password_hash text,
+    disabled      integer not null default 0,
+    created_at    integer not null
+);
+
+create table user_invite (
+    token_hash text primary key,
+    user_id    text not null references app_user (user_id),
+    expires_at integer not null,
+    used_at    integer
+);
+
+create table user_session (
+    session_hash text primary key,
+    user_id      text not null references app_user (user_id),
+    csrf_token   text not null,
+    expires_at   integer not null
+);
+create index user_session_user_idx on user_session (user_id);
+
+create table api_token (
+    token_hash text primary key,
+    user_id    text not null references app_user (user_id),
+    created_at integer not null
+);
+
+-- A suggested new asset or edit, a report or a request to be introduced:
+-- a row of its own until a moderator approves it into the asset table.
+create table proposal (
+    proposal_id    text primary key,
+    kind           text not null check (kind in ('create', 'edit', 'report', 'introduction')),
+    status         text not null check (status in ('pending', 'approving', 'approved', 'rejected')),
+    asset_id       text,
+    base_version   integer,
+    payload        text not null,
+    proposer_id    text,
+    proposer       text not null,
+    lon            real,
+    lat            real,
+    created_at     integer not null,
+    decided_at     integer,
+    decided_by     text,
+    reason         text,
+    result_version integer
+);
+create index proposal_status_idx on proposal (status, created_at);
+create index proposal_proposer_idx on proposal (proposer_id);

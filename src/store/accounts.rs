@@ -1,0 +1,390 @@
+//! Accounts, sessions, API tokens, invites and proposals, in both stores.
+//! The SQL is portable between SQLite and PostgreSQL (text ids, integer
+//! seconds), so one macro implements it for each backend.
+
+use super::backend::SqlStore;
+use super::{Result, StoreError};
+use crate::auth::{from_secs, Role, User};
+use async_trait::async_trait;
+use sqlx::{Postgres, Sqlite};
+use uuid::Uuid;
+
+/// A row of the moderators' queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub id: Uuid,
+    /// create, edit, report or introduction.
+    pub kind: String,
+    /// pending, approving (while its write is made), approved or rejected.
+    pub status: String,
+    pub asset_id: Option<Uuid>,
+    pub base_version: Option<i64>,
+    /// What was proposed, as the proposer sent it (checked).
+    pub payload: serde_json::Value,
+    pub proposer_id: Option<Uuid>,
+    /// Who proposed: an account's email, or "public".
+    pub proposer: String,
+    /// Where it is, for moderators' areas.
+    pub point: Option<[f64; 2]>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+    pub result_version: Option<i64>,
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Adds an account; `StoreError::Conflict` if the email has one.
+    async fn add_user(&self, user: &User) -> Result<()>;
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+    async fn users(&self) -> Result<Vec<User>>;
+    /// Disables or enables an account; disabling ends its sessions and
+    /// revokes its API tokens.
+    async fn set_disabled(&self, user_id: Uuid, disabled: bool) -> Result<()>;
+    async fn add_invite(&self, token_hash: &str, user_id: Uuid, expires_at: i64) -> Result<()>;
+    /// Spends an unused, unexpired invite and sets the account's password,
+    /// in one transaction. Returns the account.
+    async fn accept_invite(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<Option<User>>;
+    async fn add_session(
+        &self,
+        session_hash: &str,
+        user_id: Uuid,
+        csrf: &str,
+        expires_at: i64,
+    ) -> Result<()>;
+    /// The account and CSRF token of a live session of an enabled account.
+    async fn session(&self, session_hash: &str, now: i64) -> Result<Option<(User, String)>>;
+    async fn end_session(&self, session_hash: &str) -> Result<()>;
+    async fn add_api_token(&self, token_hash: &str, user_id: Uuid, now: i64) -> Result<()>;
+    async fn user_by_api_token(&self, token_hash: &str) -> Result<Option<User>>;
+    async fn add_proposal(&self, p: &Proposal) -> Result<()>;
+    async fn proposal(&self, id: Uuid) -> Result<Option<Proposal>>;
+    /// Proposals, oldest first; only those with this status if given.
+    async fn proposals(&self, status: Option<&str>) -> Result<Vec<Proposal>>;
+    /// Moves a proposal from `from` to `to` with who decided, when and why;
+    /// false if it was not in `from` (someone else decided first).
+    async fn decide_proposal(
+        &self,
+        id: Uuid,
+        from: &str,
+        to: &str,
+        by: &str,
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<bool>;
+    /// Records the asset and version an approval wrote.
+    async fn set_proposal_result(&self, id: Uuid, asset_id: Uuid, version: i64) -> Result<()>;
+}
+
+type UserRow = (String, String, String, String, Option<String>, i64, i64);
+
+const USER_COLUMNS: &str =
+    "u.user_id, u.email, u.role, u.areas, u.password_hash, u.disabled, u.created_at";
+
+fn user_of(row: UserRow) -> Result<User> {
+    let (id, email, role, areas, password_hash, disabled, created_at) = row;
+    Ok(User {
+        id: parse_uuid(&id)?,
+        email,
+        role: role.parse::<Role>().map_err(StoreError::Corrupt)?,
+        areas: areas
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        password_hash,
+        disabled: disabled != 0,
+        created_at: from_secs(created_at),
+    })
+}
+
+fn parse_uuid(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|_| StoreError::Corrupt(format!("'{s}' is not a UUID")))
+}
+
+#[derive(sqlx::FromRow)]
+struct ProposalRow {
+    proposal_id: String,
+    kind: String,
+    status: String,
+    asset_id: Option<String>,
+    base_version: Option<i64>,
+    payload: String,
+    proposer_id: Option<String>,
+    proposer: String,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    created_at: i64,
+    decided_at: Option<i64>,
+    decided_by: Option<String>,
+    reason: Option<String>,
+    result_version: Option<i64>,
+}
+
+const PROPOSAL_COLUMNS: &str = "proposal_id, kind, status, asset_id, base_version, payload, \
+     proposer_id, proposer, lon, lat, created_at, decided_at, decided_by, reason, result_version";
+
+impl TryFrom<ProposalRow> for Proposal {
+    type Error = StoreError;
+    fn try_from(r: ProposalRow) -> Result<Proposal> {
+        Ok(Proposal {
+            id: parse_uuid(&r.proposal_id)?,
+            kind: r.kind,
+            status: r.status,
+            asset_id: r.asset_id.as_deref().map(parse_uuid).transpose()?,
+            base_version: r.base_version,
+            payload: serde_json::from_str(&r.payload)
+                .map_err(|e| StoreError::Corrupt(format!("proposal payload: {e}")))?,
+            proposer_id: r.proposer_id.as_deref().map(parse_uuid).transpose()?,
+            proposer: r.proposer,
+            point: r.lon.zip(r.lat).map(|(lon, lat)| [lon, lat]),
+            created_at: r.created_at,
+            decided_at: r.decided_at,
+            decided_by: r.decided_by,
+            reason: r.reason,
+            result_version: r.result_version,
+        })
+    }
+}
+
+macro_rules! account_store {
+    ($db:ty) => {
+        #[async_trait]
+        impl AccountStore for SqlStore<$db> {
+            async fn add_user(&self, user: &User) -> Result<()> {
+                if self.user_by_email(&user.email).await?.is_some() {
+                    return Err(StoreError::Conflict { expected: 0 });
+                }
+                sqlx::query(
+                    "insert into app_user (user_id, email, role, areas, password_hash, disabled, created_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(user.id.to_string())
+                .bind(&user.email)
+                .bind(user.role.as_str())
+                .bind(user.areas.join(","))
+                .bind(&user.password_hash)
+                .bind(i64::from(user.disabled))
+                .bind(user.created_at.timestamp())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+                let row: Option<UserRow> = sqlx::query_as(&format!(
+                    "select {USER_COLUMNS} from app_user u where u.email = $1"
+                ))
+                .bind(crate::auth::normalise_email(email))
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(user_of).transpose()
+            }
+
+            async fn users(&self) -> Result<Vec<User>> {
+                let rows: Vec<UserRow> = sqlx::query_as(&format!(
+                    "select {USER_COLUMNS} from app_user u order by u.email"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(user_of).collect()
+            }
+
+            async fn set_disabled(&self, user_id: Uuid, disabled: bool) -> Result<()> {
+                let id = user_id.to_string();
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("update app_user set disabled = $1 where user_id = $2")
+                    .bind(i64::from(disabled))
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                if disabled {
+                    for table in ["user_session", "api_token", "user_invite"] {
+                        sqlx::query(&format!("delete from {table} where user_id = $1"))
+                            .bind(&id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn add_invite(&self, token_hash: &str, user_id: Uuid, expires_at: i64) -> Result<()> {
+                sqlx::query("insert into user_invite (token_hash, user_id, expires_at) values ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(user_id.to_string())
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn accept_invite(&self, token_hash: &str, password_hash: &str, now: i64) -> Result<Option<User>> {
+                let mut tx = self.pool.begin().await?;
+                let spent: Option<(String,)> = sqlx::query_as(
+                    "update user_invite set used_at = $1 \
+                     where token_hash = $2 and used_at is null and expires_at > $1 returning user_id",
+                )
+                .bind(now)
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((user_id,)) = spent else {
+                    return Ok(None);
+                };
+                sqlx::query("update app_user set password_hash = $1 where user_id = $2 and disabled = 0")
+                    .bind(password_hash)
+                    .bind(&user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let row: Option<UserRow> = sqlx::query_as(&format!(
+                    "select {USER_COLUMNS} from app_user u where u.user_id = $1 and u.disabled = 0"
+                ))
+                .bind(&user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                row.map(user_of).transpose()
+            }
+
+            async fn add_session(&self, session_hash: &str, user_id: Uuid, csrf: &str, expires_at: i64) -> Result<()> {
+                sqlx::query(
+                    "insert into user_session (session_hash, user_id, csrf_token, expires_at) values ($1, $2, $3, $4)",
+                )
+                .bind(session_hash)
+                .bind(user_id.to_string())
+                .bind(csrf)
+                .bind(expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn session(&self, session_hash: &str, now: i64) -> Result<Option<(User, String)>> {
+                let row: Option<(String, String, String, String, Option<String>, i64, i64, String)> =
+                    sqlx::query_as(&format!(
+                        "select {USER_COLUMNS}, s.csrf_token from user_session s \
+                         join app_user u on u.user_id = s.user_id \
+                         where s.session_hash = $1 and s.expires_at > $2 and u.disabled = 0"
+                    ))
+                    .bind(session_hash)
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|(a, b, c, d, e, f, g, csrf)| Ok((user_of((a, b, c, d, e, f, g))?, csrf)))
+                    .transpose()
+            }
+
+            async fn end_session(&self, session_hash: &str) -> Result<()> {
+                sqlx::query("delete from user_session where session_hash = $1")
+                    .bind(session_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn add_api_token(&self, token_hash: &str, user_id: Uuid, now: i64) -> Result<()> {
+                sqlx::query("insert into api_token (token_hash, user_id, created_at) values ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(user_id.to_string())
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn user_by_api_token(&self, token_hash: &str) -> Result<Option<User>> {
+                let row: Option<UserRow> = sqlx::query_as(&format!(
+                    "select {USER_COLUMNS} from api_token t join app_user u on u.user_id = t.user_id \
+                     where t.token_hash = $1 and u.disabled = 0"
+                ))
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(user_of).transpose()
+            }
+
+            async fn add_proposal(&self, p: &Proposal) -> Result<()> {
+                sqlx::query(&format!(
+                    "insert into proposal ({PROPOSAL_COLUMNS}) values \
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+                ))
+                .bind(p.id.to_string())
+                .bind(&p.kind)
+                .bind(&p.status)
+                .bind(p.asset_id.map(|id| id.to_string()))
+                .bind(p.base_version)
+                .bind(p.payload.to_string())
+                .bind(p.proposer_id.map(|id| id.to_string()))
+                .bind(&p.proposer)
+                .bind(p.point.map(|p| p[0]))
+                .bind(p.point.map(|p| p[1]))
+                .bind(p.created_at)
+                .bind(p.decided_at)
+                .bind(&p.decided_by)
+                .bind(&p.reason)
+                .bind(p.result_version)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn proposal(&self, id: Uuid) -> Result<Option<Proposal>> {
+                let row: Option<ProposalRow> = sqlx::query_as(&format!(
+                    "select {PROPOSAL_COLUMNS} from proposal where proposal_id = $1"
+                ))
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(Proposal::try_from).transpose()
+            }
+
+            async fn proposals(&self, status: Option<&str>) -> Result<Vec<Proposal>> {
+                let rows: Vec<ProposalRow> = sqlx::query_as(&format!(
+                    "select {PROPOSAL_COLUMNS} from proposal \
+                     where $1 = '' or status = $1 order by created_at, proposal_id"
+                ))
+                .bind(status.unwrap_or_default().to_string())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(Proposal::try_from).collect()
+            }
+
+            async fn decide_proposal(&self, id: Uuid, from: &str, to: &str, by: &str, reason: Option<&str>, now: i64) -> Result<bool> {
+                let done = sqlx::query(
+                    "update proposal set status = $1, decided_by = $2, reason = $3, decided_at = $4 \
+                     where proposal_id = $5 and status = $6",
+                )
+                .bind(to)
+                .bind(by)
+                .bind(reason)
+                .bind(now)
+                .bind(id.to_string())
+                .bind(from)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn set_proposal_result(&self, id: Uuid, asset_id: Uuid, version: i64) -> Result<()> {
+                sqlx::query("update proposal set asset_id = $1, result_version = $2 where proposal_id = $3")
+                    .bind(asset_id.to_string())
+                    .bind(version)
+                    .bind(id.to_string())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+account_store!(Postgres);
+account_store!(Sqlite);
