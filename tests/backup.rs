@@ -80,7 +80,8 @@ async fn backup_and_restore(backend: Backend) {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    let (_, health) = app.get_json("/api/health").await;
-    assert!(health["last_seq"].as_i64().unwrap() >= 3, "{health}");
+    let (_, read) = app.get_json(&format!("/api/assets/{id}")).await;
+    assert_eq!(read["properties"]["name"], "Library again");
+    assert_eq!(read["properties"]["version"], 2);
     app.stop().await;
 }

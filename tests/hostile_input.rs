@@ -103,18 +103,19 @@ async fn imports_refuse_control_characters(backend: Backend) {
             "properties": {"Name": name},
         }]})
     };
-    let base = "/api/import?capital=public&category=library&map=name:Name";
+    // `map` is one parameter: field:source pairs, comma-separated.
+    let base = "/api/import?capital=public&category=library";
     let (status, body) = post(
         &app,
-        &format!("{base}&dataset=a%00b"),
+        &format!("{base}&map=name:Name&dataset=a%00b"),
         &collection("Library"),
     )
     .await;
     assert_eq!((status, field(&body)), (400, "dataset"), "{body}");
     // A mapping that puts a NUL into a tag, or a NUL in the data itself.
     for (query, name, rejected_field) in [
-        ("&map=tags.note:%3Da%00b", "Library", "tags.note"),
-        ("", "Lib\u{0}rary", "name"),
+        ("&map=name:Name,tags.note:%3Da%00b", "Library", "tags.note"),
+        ("&map=name:Name", "Lib\u{0}rary", "name"),
     ] {
         let (status, body) = post(
             &app,

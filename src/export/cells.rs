@@ -17,9 +17,25 @@ pub fn neutralise(text: String) -> String {
     }
 }
 
+/// A cell as read back from one of our CSV exports: the `'` put before a
+/// formula-like text is taken off again, so an export re-imports as it was.
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::neutralise;
+    use super::{neutralise, restore};
+
+    #[test]
+    fn an_export_reads_back_as_it_was() {
+        for text in ["=1+1", "+44", "-x", "@a", "plain", "'quoted", ""] {
+            assert_eq!(restore(&neutralise(text.to_string())), text);
+        }
+    }
 
     #[test]
     fn formulas_become_text() {

@@ -1,7 +1,7 @@
 //! Giving the register back in open formats: GeoJSON and CSV, written a
 //! chunk of assets at a time so that a large export never sits in memory.
 
-mod cells;
+pub mod cells;
 
 use crate::domain::{Asset, Visibility};
 use crate::service::{AssetQuery, Registry, ServiceError};

@@ -3,6 +3,7 @@
 
 use super::{ImportError, Record};
 use crate::domain::{normalise_postcode, FieldError, Lat, Lon};
+use crate::export::cells;
 use geo::Geometry;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -50,7 +51,7 @@ pub fn read(
         let props: Map<String, Value> = headers
             .iter()
             .zip(row.iter())
-            .map(|(h, v)| (h.clone(), Value::String(v.to_string())))
+            .map(|(h, v)| (h.clone(), Value::String(cells::restore(v).to_string())))
             .collect();
         let geometry = match &locate {
             Locate::LatLon(lat, lon) => {
