@@ -21,6 +21,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Postcodes { command } => cli::postcodes(command).await,
         Command::Areas { command } => cli::areas(command).await,
         Command::Gaps(args) => cli::gaps(args).await,
+        Command::Basemap { command } => cli::basemap(command).await,
     }
 }
 

@@ -3,6 +3,7 @@
 mod areas;
 mod assets;
 mod auth;
+mod basemap;
 mod error;
 mod extract;
 mod gaps;
@@ -34,6 +35,8 @@ pub struct PageConfig {
     pub basemap_style: Option<String>,
     /// Attribution for every data set shown.
     pub attribution: Vec<String>,
+    /// The tiles and glyphs we serve ourselves, if any.
+    pub basemap: crate::basemap::Served,
 }
 
 pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
@@ -45,6 +48,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(postcodes::router())
         .merge(transfer::router())
         .merge(gaps::router())
+        .merge(basemap::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(
