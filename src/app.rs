@@ -101,6 +101,14 @@ async fn basemap(args: &ServeArgs) -> anyhow::Result<(Option<String>, Served)> {
                 tiles: Some(tiles),
                 ..Served::default()
             };
+            // Find the fonts now rather than on the first label, and say
+            // so if there are none to draw labels with.
+            let glyphs = served.glyphs.clone();
+            tokio::spawn(async move {
+                if glyphs.font_names().await.is_empty() {
+                    tracing::warn!("no fonts under /usr/share/fonts: the basemap will have no labels (apt-get install fonts-noto-core)");
+                }
+            });
             (Some("/basemap/style.json".to_string()), served)
         }
     })
