@@ -247,6 +247,7 @@ pub struct ServeArgs {
     /// (ASSETMAP_BASEMAP_STYLE and --basemap-style still work.)
     #[arg(
         long = "basemap",
+        value_name = "URL|FILE|none",
         visible_alias = "basemap-style",
         env = "ASSETMAP_BASEMAP"
     )]
