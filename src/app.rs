@@ -2,6 +2,7 @@
 //! and answer HTTP until told to stop.
 
 use crate::api::{self, AppState, PageConfig};
+use crate::basemap::{Served, Setting};
 use crate::config::{ServeArgs, StoreArgs};
 use crate::domain::Vocabulary;
 use crate::service::Registry;
@@ -75,6 +76,44 @@ fn attribution(args: &ServeArgs) -> Vec<String> {
     lines
 }
 
+/// The page's style URL and what we serve ourselves, from `--basemap`. A
+/// file is opened and checked here, so a server with a broken basemap does
+/// not start.
+async fn basemap(args: &ServeArgs) -> anyhow::Result<(Option<String>, Served)> {
+    // The flag's old name and variable keep working.
+    let value = args
+        .basemap_style
+        .clone()
+        .or_else(|| std::env::var("ASSETMAP_BASEMAP_STYLE").ok());
+    Ok(match Setting::parse(value.as_deref()) {
+        Setting::Plain => (None, Served::default()),
+        Setting::Style(url) => (Some(url), Served::default()),
+        Setting::File(path) => {
+            let tiles = crate::basemap::open(&path).await?;
+            let info = tiles.info();
+            tracing::info!(
+                file = %path.display(),
+                format = %info.format,
+                zoom = %format!("{}-{}", info.minzoom, info.maxzoom),
+                "serving the basemap"
+            );
+            let served = Served {
+                tiles: Some(tiles),
+                ..Served::default()
+            };
+            // Find the fonts now rather than on the first label, and say
+            // so if there are none to draw labels with.
+            let glyphs = served.glyphs.clone();
+            tokio::spawn(async move {
+                if glyphs.font_names().await.is_empty() {
+                    tracing::warn!("no fonts under /usr/share/fonts: the basemap will have no labels (apt-get install fonts-noto-core)");
+                }
+            });
+            (Some("/basemap/style.json".to_string()), served)
+        }
+    })
+}
+
 pub async fn open_registry(args: &StoreArgs) -> anyhow::Result<Arc<Registry>> {
     let store = crate::store::open(&args.database_url).await?;
     let registry = Registry::open(store, vocabulary(args)?).await?;
@@ -99,13 +138,19 @@ pub async fn serve(
         assets = registry.index().len(),
         "index loaded"
     );
+    let (basemap_style, basemap) = basemap(&args).await?;
+    let mut attribution = attribution(&args);
+    if basemap.tiles.is_some() {
+        attribution.push(crate::basemap::ATTRIBUTION.to_string());
+    }
     let sync = registry.spawn_sync(Duration::from_millis(args.sync_interval_ms.max(10)));
     let state = AppState {
         registry,
         admin_token: args.admin_token.as_deref().map(Arc::from),
         page: Arc::new(PageConfig {
-            basemap_style: args.basemap_style.clone(),
-            attribution: attribution(&args),
+            basemap_style,
+            attribution,
+            basemap,
         }),
         accounts: Arc::new(crate::auth::Accounts::new(args.accounts.clone())),
     };

@@ -2,7 +2,9 @@
 //! areas. They write to the store directly; a running server picks their
 //! changes up from the change log.
 
-use crate::config::{AreasCommand, ExportArgs, GapsArgs, ImportArgs, PostcodesCommand, StoreArgs};
+use crate::config::{
+    AreasCommand, BasemapCommand, ExportArgs, GapsArgs, ImportArgs, PostcodesCommand, StoreArgs,
+};
 use crate::domain::Vocabulary;
 use crate::import::areas::{self, AreaOptions, PopulationOptions};
 use crate::import::csv::CsvOptions;
@@ -291,4 +293,14 @@ fn capitals(v: &Option<String>) -> anyhow::Result<Vec<crate::domain::Capital>> {
         .iter()
         .map(|c| c.parse().map_err(anyhow::Error::msg))
         .collect()
+}
+
+/// `assetmap basemap check FILE`: what the file is, or why it cannot be a
+/// basemap (the same check `serve --basemap FILE` makes at start-up).
+pub async fn basemap(command: BasemapCommand) -> anyhow::Result<()> {
+    let BasemapCommand::Check { file } = command;
+    let source = crate::basemap::open(&file).await?;
+    println!("{}: usable as a basemap", file.display());
+    print!("{}", source.info());
+    Ok(())
 }

@@ -45,6 +45,18 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::auth::cli::UsersCommand,
     },
+    /// A basemap file of our own (PMTiles or MBTiles vector tiles).
+    Basemap {
+        #[command(subcommand)]
+        command: BasemapCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BasemapCommand {
+    /// Report a file's format, bounds, zoom range and layers, and refuse
+    /// one that is not OpenMapTiles-schema vector tiles or is damaged.
+    Check { file: PathBuf },
 }
 
 #[derive(Args)]
@@ -236,8 +248,17 @@ pub struct ServeArgs {
     #[arg(long, env = "ASSETMAP_NO_SAMPLE")]
     pub no_sample: bool,
 
-    /// Basemap style URL for the map page; with none, a plain background.
-    #[arg(long, env = "ASSETMAP_BASEMAP_STYLE")]
+    /// The basemap: a MapLibre style URL; or a local PMTiles or MBTiles file
+    /// of OpenMapTiles-schema vector tiles, served with our own light style
+    /// and glyphs; or `none` for a plain background. Unset: OpenFreeMap's
+    /// public Positron style, or a plain background where it does not answer.
+    /// (ASSETMAP_BASEMAP_STYLE and --basemap-style still work.)
+    #[arg(
+        long = "basemap",
+        value_name = "URL|FILE|none",
+        visible_alias = "basemap-style",
+        env = "ASSETMAP_BASEMAP"
+    )]
     pub basemap_style: Option<String>,
 
     #[command(flatten)]

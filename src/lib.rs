@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod backup;
 pub mod auth;
+pub mod basemap;
 pub mod cli;
 pub mod config;
 pub mod domain;

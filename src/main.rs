@@ -43,6 +43,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Gaps(args) => cli::gaps(args).await,
         Command::Backup(args) => assetmap::backup::run(&args).await,
         Command::Users { command } => assetmap::auth::cli::run(command).await,
+        Command::Basemap { command } => cli::basemap(command).await,
     }
 }
 

@@ -5,6 +5,7 @@ mod areas;
 mod assets;
 mod auth;
 mod caller;
+mod basemap;
 mod error;
 mod extract;
 mod gaps;
@@ -44,6 +45,8 @@ pub struct PageConfig {
     pub basemap_style: Option<String>,
     /// Attribution for every data set shown.
     pub attribution: Vec<String>,
+    /// The tiles and glyphs we serve ourselves, if any.
+    pub basemap: crate::basemap::Served,
 }
 
 pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
@@ -59,6 +62,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(proposals::router())
         .merge(users::router())
         .merge(trust::router())
+        .merge(basemap::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(

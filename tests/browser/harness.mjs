@@ -26,13 +26,21 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+export const binary = process.env.ASSETMAP_BIN || join(root, "target", "release", "assetmap");
+
+/// `assetmap serve` on a fresh store (or `dir`'s, when given) with `args`.
+/// With no `--basemap` in `args` the map draws on its plain background:
+/// the machine running the tests may not reach the public style.
+export async function startServer({ args = [], dir = mkdtempSync(join(tmpdir(), "assetmap-browser-")) } = {}) {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "assetmap-browser-"));
-  const binary = process.env.ASSETMAP_BIN || join(root, "target", "release", "assetmap");
-  const child = spawn(binary, ["serve", "--listen", `127.0.0.1:${port}`], {
+  const child = spawn(binary, ["serve", "--listen", `127.0.0.1:${port}`, ...args], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: `sqlite://${join(dir, "assetmap.db")}`, RUST_LOG: "warn" },
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${join(dir, "assetmap.db")}`,
+      RUST_LOG: "warn",
+      ASSETMAP_BASEMAP: "none",
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -61,16 +69,18 @@ export async function launch() {
   });
 }
 
-/// A page on the map that records console errors and failed requests.
+/// A page on the map that records console errors and every request.
 export async function openMap(browser, base, { width = 1280, height = 800, hash = "" } = {}) {
   const page = await browser.newPage({ viewport: { width, height } });
   const errors = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(String(e)));
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
   await page.goto(`${base}/${hash}`);
   await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
   await settled(page);
-  return { page, errors };
+  return { page, errors, requests };
 }
 
 /// Waits until no asset query is in flight.
