@@ -1,0 +1,34 @@
+// The URL's hash holds the view and the filters, so that a link shares
+// exactly this view.
+import { CAPITALS, state, map } from "./core.js";
+import { MEASURES } from "./gaps.js";
+
+export function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const off = (params.get("off") || "").split(",").filter((c) => CAPITALS.includes(c));
+  state.enabled = new Set(CAPITALS.filter((c) => !off.includes(c)));
+  state.category = params.get("category") || "";
+  state.q = params.get("q") || "";
+  // Absent means the default (wards, when there are any); "none" means off.
+  state.areas = params.has("areas") ? params.get("areas").replace(/^none$/, "") : null;
+  state.gaps = MEASURES.includes(params.get("gaps")) ? params.get("gaps") : "";
+  state.distance = Number(params.get("distance")) || 800;
+  const view = (params.get("map") || "").split("/").map(Number);
+  return view.length === 3 && view.every(Number.isFinite) ? { zoom: view[0], center: [view[2], view[1]] } : null;
+}
+
+export function writeHash() {
+  const c = map.getCenter();
+  const params = new URLSearchParams();
+  params.set("map", `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
+  const off = CAPITALS.filter((x) => !state.enabled.has(x));
+  if (off.length) params.set("off", off.join(","));
+  if (state.category) params.set("category", state.category);
+  if (state.q) params.set("q", state.q);
+  params.set("areas", state.areas || "none");
+  if (state.gaps) {
+    params.set("gaps", state.gaps);
+    params.set("distance", String(state.distance));
+  }
+  history.replaceState(null, "", `#${params.toString().replaceAll("%2F", "/").replaceAll("%2C", ",")}`);
+}
