@@ -6,6 +6,9 @@ import { select } from "./details.js";
 import { nearest } from "./near.js";
 import { showProfile } from "./gaps.js";
 
+let clusterMarkers = new Map();
+let areaMarkers = [];
+
 export function bboxParam() {
   const b = map.getBounds();
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
