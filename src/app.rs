@@ -75,6 +75,13 @@ fn attribution(args: &ServeArgs) -> Vec<String> {
     lines
 }
 
+/// The sample manifest's place name ("Trafford"), if there is a manifest.
+fn place(args: &ServeArgs) -> Option<String> {
+    crate::import::sample::Manifest::load(&args.sample)
+        .ok()
+        .map(|m| m.name)
+}
+
 pub async fn open_registry(args: &StoreArgs) -> anyhow::Result<Arc<Registry>> {
     let store = crate::store::open(&args.database_url).await?;
     let registry = Registry::open(store, vocabulary(args)?).await?;
@@ -106,6 +113,7 @@ pub async fn serve(
         page: Arc::new(PageConfig {
             basemap_style: args.basemap_style.clone(),
             attribution: attribution(&args),
+            place: place(&args),
         }),
     };
     let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());

@@ -2,13 +2,16 @@
 // a legend that is also the capital filter, the list of what is in view
 // (the accessible alternative to the map), details, "near here", areas and
 // export. State lives in the URL so that a link shares exactly this view.
-import { t } from "./messages.js";
-import { state, setMap, $, status, getJSON } from "./core.js";
+import { t, language, otherLanguage, setLanguage } from "./messages.js";
+import { state, map, setMap, setView, $, status, getJSON } from "./core.js";
 import { readHash, writeHash } from "./url-state.js";
 import { baseStyle, addLayers, renderClusters, showAreas, toggleAreaLabels } from "./layers.js";
-import { filterParams, refresh, buildLegend, buildCategories } from "./list.js";
-import { nearPostcode } from "./near.js";
+import { refresh, buildLegend, buildCategories, setCategory } from "./list.js";
+import { nearPostcode, buildNeeds } from "./near.js";
 import { showGaps, buildGapControls } from "./gaps.js";
+import { select, closeDetails } from "./details.js";
+import { loadAreaIndex, showArea, closeArea, preparePrint } from "./area.js";
+import { find } from "./find.js";
 
 function translatePage() {
   document.querySelectorAll("[data-i18n]").forEach((el) => (el.textContent = t(el.dataset.i18n)));
@@ -34,69 +37,103 @@ function buildAreaControls(levels) {
   select.addEventListener("change", apply);
 }
 
-async function main() {
-  translatePage();
-  const view = readHash();
-  $("q").value = state.q;
-  buildLegend();
-  let config;
-  try {
-    config = await getJSON("/api/config");
-    await buildCategories();
-  } catch (e) {
-    status(t("load_error", { message: e.message }), true);
-    return;
-  }
-  buildAreaControls(config.levels || []);
-  buildGapControls();
-  const style = await baseStyle(config.basemap_style);
+// The header names the place; "back to the whole area" returns to it.
+function showPlace(config) {
+  const place = config.place || "";
+  $("place").textContent = place;
+  if (place) document.title = `${place}: ${t("title")}`;
+  $("whole-area").textContent = place ? t("whole_area_named", { place }) : t("whole_area");
+  $("whole-area").addEventListener("click", () => {
+    closeArea();
+    closeDetails();
+    if (config.bounds) map.fitBounds(config.bounds, { padding: 20, duration: 0 });
+  });
+}
+
+function makeMap(config, style, view) {
   const map = setMap(new maplibregl.Map({
     container: "map",
     style,
     center: view?.center || config.center || [0, 0],
     zoom: view?.zoom ?? 11,
     attributionControl: false,
+    // So that the map can be printed as a picture in an area's page.
+    canvasContextAttributes: { preserveDrawingBuffer: true },
   }));
-  map.addControl(new maplibregl.AttributionControl({ compact: window.innerWidth < 700, customAttribution: config.attribution || [] }));
+  // Collapsed to an (i) button: it must not cover a phone's map.
+  const attribution = new maplibregl.AttributionControl({ compact: true, customAttribution: config.attribution || [] });
+  map.addControl(attribution);
   map.addControl(new maplibregl.NavigationControl(), "top-right");
+  map.once("load", () => map.getContainer().querySelector(".maplibregl-ctrl-attrib")?.classList.remove("maplibregl-compact-show"));
   if (!view && config.bounds) map.fitBounds(config.bounds, { padding: 20, animate: false });
+  return map;
+}
+
+function wireControls() {
+  $("search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    find($("q").value);
+  });
+  $("clear-search").addEventListener("click", () => {
+    $("q").value = "";
+    $("search-result").replaceChildren();
+    state.q = "";
+    setCategory("");
+  });
+  $("near").addEventListener("submit", nearPostcode);
+  for (const b of document.querySelectorAll(".view-switch button")) b.addEventListener("click", () => setView(b.dataset.view));
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && closeDetails()) e.preventDefault();
+  });
+  window.addEventListener("beforeprint", preparePrint);
+  const other = otherLanguage();
+  const lang = $("lang-switch");
+  lang.textContent = t("lang_switch");
+  lang.lang = other;
+  lang.hreflang = other;
+  lang.addEventListener("click", (e) => {
+    e.preventDefault();
+    setLanguage(other);
+  });
+}
+
+async function main() {
+  document.documentElement.lang = language();
+  translatePage();
+  const view = readHash();
+  $("q").value = state.q;
+  buildLegend();
+  wireControls();
+  let config;
+  try {
+    config = await getJSON("/api/config");
+    state.config = config;
+    await buildCategories();
+    await loadAreaIndex();
+  } catch (e) {
+    status(t("load_error", { message: e.message }), true);
+    return;
+  }
+  showPlace(config);
+  buildNeeds();
+  buildAreaControls(config.levels || []);
+  buildGapControls();
+  const map = makeMap(config, await baseStyle(config.basemap_style), view);
   map.on("load", async () => {
     addLayers();
     map.on("moveend", refresh);
     map.on("zoomend", toggleAreaLabels);
     map.on("render", renderClusters);
+    if (state.area) await showArea();
     await refresh();
-    if (state.areas) showAreas();
+    if (state.areas) await showAreas();
     await showGaps();
+    if (state.near.postcode) await nearPostcode();
+    if (state.selected) await select(state.selected, false);
     document.body.dataset.ready = "true";
     // For the browser tests, and for anyone scripting the page.
     window.assetmap = { map, state };
   });
-  $("search").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    state.q = $("q").value.trim();
-    if (!state.q) return refresh();
-    try {
-      const p = filterParams({ withCapitals: false });
-      p.set("limit", "1000");
-      const body = await getJSON(`/api/assets?${p}`);
-      if (body.features.length === 0) return refresh();
-      // Show where the matches are, wherever they are.
-      const pts = body.features.map((f) => f.properties.point);
-      const lons = pts.map((p) => p[0]), lats = pts.map((p) => p[1]);
-      const bounds = [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]];
-      map.fitBounds(bounds, { padding: 60, maxZoom: 15, animate: false });
-      await refresh();
-    } catch (e) {
-      status(t("load_error", { message: e.message }), true);
-    }
-  });
-  $("clear-search").addEventListener("click", () => {
-    $("q").value = "";
-    state.q = "";
-    refresh();
-  });
-  $("near").addEventListener("submit", nearPostcode);
 }
 
 main();

@@ -24,6 +24,14 @@ export const state = {
   matched: 0,
   labels: {},
   selected: null,
+  // An area page's code (#area=CODE), or "".
+  area: "",
+  // A referral: the postcode, the needs (category codes), the distance
+  // limit in metres (0: none) and the assets kept.
+  near: { postcode: "", needs: [], within: 2000, picks: [] },
+  // /api/config, and every area of every level ({code, name, level}).
+  config: {},
+  areaIndex: [],
 };
 
 // The MapLibre map, once made (a live binding: importers see it set).
@@ -34,6 +42,13 @@ export function setMap(m) {
 }
 
 export const $ = (id) => document.getElementById(id);
+
+/// On a narrow screen, the map or the list (panel); wide screens show both.
+export function setView(view) {
+  document.body.dataset.view = view;
+  for (const b of document.querySelectorAll(".view-switch button")) b.setAttribute("aria-pressed", String(b.dataset.view === view));
+  if (view === "map") map?.resize();
+}
 
 export function status(message, isError = false) {
   const el = $("status");
@@ -50,8 +65,12 @@ export async function getJSON(url) {
   return body;
 }
 
+/// A category's label: the catalogue's (in the page's language) if it has
+/// one, else the server's.
 export function categoryLabel(code) {
-  return state.labels[code] || code;
+  const key = `cat_${code}`;
+  const label = t(key);
+  return label !== key ? label : state.labels[code] || code;
 }
 
 export function formatDistance(m) {

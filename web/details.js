@@ -1,6 +1,32 @@
 // One asset's details, with its source's attribution.
 import { t } from "./messages.js";
-import { map, state, $, status, getJSON, categoryLabel, swatch } from "./core.js";
+import { map, state, $, status, getJSON, categoryLabel, swatch, setView } from "./core.js";
+import { highlight } from "./layers.js";
+import { writeHash } from "./url-state.js";
+
+// Where focus was when details opened, to return it there on close.
+let opener = null;
+
+/// Closes the details (the close button, or Escape) and unrings the asset.
+export function closeDetails() {
+  const panel = $("details");
+  if (panel.hidden) return false;
+  panel.hidden = true;
+  const was = state.selected;
+  state.selected = null;
+  highlight(null);
+  markSelected();
+  writeHash();
+  // Back where it was; the list may have been drawn again meanwhile.
+  const target = opener?.isConnected ? opener : document.querySelector(`#list button[data-id="${CSS.escape(was || "")}"]`);
+  target?.focus();
+  opener = null;
+  return true;
+}
+
+function markSelected() {
+  document.querySelectorAll(".list button[data-id]").forEach((b) => b.classList.toggle("selected", b.dataset.id === state.selected));
+}
 
 export function attributionFor(source) {
   if (!source) return "";
@@ -18,6 +44,7 @@ export async function select(id, fly) {
     status(t("load_error", { message: e.message }), true);
     return;
   }
+  if (!opener || !opener.isConnected) opener = document.activeElement;
   state.selected = id;
   const p = feature.properties;
   const panel = $("details");
@@ -29,10 +56,7 @@ export async function select(id, fly) {
   const close = document.createElement("button");
   close.type = "button";
   close.textContent = t("details_close");
-  close.addEventListener("click", () => {
-    panel.hidden = true;
-    state.selected = null;
-  });
+  close.addEventListener("click", closeDetails);
   header.append(swatch(p.capital), h, close);
   const dl = document.createElement("dl");
   const row = (label, value, href) => {
@@ -60,9 +84,19 @@ export async function select(id, fly) {
   if (p.website && /^https?:\/\//i.test(p.website)) row("field_website", p.website, p.website);
   if (p.email) row("field_email", p.email, `mailto:${p.email}`);
   if (p.phone) row("field_phone", p.phone, `tel:${p.phone.replace(/\s+/g, "")}`);
-  row("field_source", [p.source, attributionFor(p.source)].filter(Boolean).join(" — "));
+  // The publisher, not an import's internal key; an OSM id is worth keeping.
+  const publisher = attributionFor(p.source);
+  row("field_source", p.source?.startsWith("osm:") ? `${publisher} (${p.source})` : publisher || p.source);
   row("field_verified", p.verified_at ? `${p.verified_at.slice(0, 10)}${p.verified_by ? ` (${p.verified_by})` : ""}` : t("never_verified"));
   row("field_updated", p.updated_at?.slice(0, 10));
+  for (const [k, v] of Object.entries(p.tags || {})) {
+    if (!v) continue;
+    const dt = document.createElement("dt");
+    dt.textContent = tagLabel(k);
+    const dd = document.createElement("dd");
+    dd.textContent = v;
+    dl.append(dt, dd);
+  }
   panel.append(header, dl);
   if (p.visibility === "area_only") {
     const note = document.createElement("p");
@@ -71,6 +105,17 @@ export async function select(id, fly) {
     panel.append(note);
   }
   panel.hidden = false;
+  highlight(p.point);
+  markSelected();
+  // Chosen on the map of a phone: show the details, which are in the list view.
+  if (!fly) setView("list");
   panel.focus();
   if (fly) map.flyTo({ center: p.point, zoom: Math.max(map.getZoom(), 15) });
+  writeHash();
+}
+
+// A tag's key in words: the catalogue's name for it, or the key itself.
+function tagLabel(key) {
+  const label = t(`tag_${key}`);
+  return label === `tag_${key}` ? key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase()) : label;
 }

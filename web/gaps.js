@@ -5,6 +5,7 @@ import { STYLE, state, map, $, status, getJSON, formatDistance } from "./core.js
 import { mapReady, showAreas } from "./layers.js";
 import { filterParams } from "./list.js";
 import { writeHash } from "./url-state.js";
+import { zoomToArea } from "./area.js";
 
 // ColorBrewer Blues: sequential and safe for colour-vision deficiencies;
 // darker always means better provided.
@@ -61,18 +62,7 @@ export async function showGaps() {
     classes.push(colours[0]);
     map.setPaintProperty("gaps-fill", "fill-color", classes);
     map.getSource("gaps").setData(body);
-    const items = colours.map((c, i) => {
-      const li = document.createElement("li");
-      li.dataset.from = String(breaks[i]);
-      li.dataset.to = String(breaks[i + 1]);
-      const sw = document.createElement("span");
-      sw.className = "swatch";
-      sw.style.background = c;
-      const label = document.createElement("span");
-      label.textContent = `${formatMeasure(measure, breaks[i])} – ${formatMeasure(measure, breaks[i + 1])}`;
-      li.append(sw, label);
-      return li;
-    });
+    const items = legendItems(body.features, measure, inner, colours);
     const gapItem = document.createElement("li");
     const gapSwatch = document.createElement("span");
     gapSwatch.className = "gap-swatch";
@@ -80,7 +70,7 @@ export async function showGaps() {
     gapLabel.textContent = t("gaps_flag");
     gapItem.append(gapSwatch, gapLabel);
     legend.replaceChildren(...items, gapItem);
-    $("gaps-method").textContent = `${body.gaps.method}. ${body.gaps.gap_rule}.`;
+    $("gaps-method").textContent = t(`method_${measure}`, { d: formatDistance(state.distance) });
     // The ranking as a list: what the shading says, for keyboards and
     // screen readers, least provided first.
     const ranked = [...body.features].sort((a, b) => (b.properties.rank ?? Infinity) - (a.properties.rank ?? Infinity));
@@ -92,7 +82,10 @@ export async function showGaps() {
         button.dataset.code = f.properties.code;
         const flag = f.properties.gap ? ` · ${t("gap_word")}` : "";
         button.textContent = `${f.properties.name}: ${formatMeasure(measure, f.properties[measure])}${flag}`;
-        button.addEventListener("click", () => showProfile(f.properties.code));
+        button.addEventListener("click", () => {
+          zoomToArea(f.properties.code);
+          showProfile(f.properties.code);
+        });
         li.append(button);
         return li;
       }),
@@ -104,8 +97,36 @@ export async function showGaps() {
   }
 }
 
-export async function showProfile(code) {
-  const out = $("profile");
+// The legend lists only the classes some area falls in, each with the
+// range of its areas' values and how many areas: quantile breaks repeat
+// where areas tie (often at 0), and empty classes would repeat them.
+function legendItems(features, measure, inner, colours) {
+  const classOf = (v) => {
+    for (let i = inner.length - 1; i >= 0; i--) if (v > inner[i]) return i + 1;
+    return 0;
+  };
+  const values = colours.map(() => []);
+  for (const f of features) {
+    const v = f.properties[measure];
+    if (v !== null && v !== undefined) values[classOf(Number(v))].push(Number(v));
+  }
+  return colours.flatMap((c, i) => {
+    if (!values[i].length) return [];
+    const lo = Math.min(...values[i]), hi = Math.max(...values[i]);
+    const li = document.createElement("li");
+    li.dataset.count = String(values[i].length);
+    const sw = document.createElement("span");
+    sw.className = "swatch";
+    sw.style.background = c;
+    const label = document.createElement("span");
+    const range = lo === hi ? formatMeasure(measure, lo) : `${formatMeasure(measure, lo)} – ${formatMeasure(measure, hi)}`;
+    label.textContent = `${range}: ${t("areas_count", { n: values[i].length })}`;
+    li.append(sw, label);
+    return [li];
+  });
+}
+
+export async function showProfile(code, out = $("profile")) {
   try {
     const p = await getJSON(`/api/areas/${encodeURIComponent(code)}/profile?distance_m=${state.distance}`);
     const h = document.createElement("h3");
@@ -118,7 +139,7 @@ export async function showProfile(code) {
     svg.setAttribute("viewBox", `0 0 ${width} ${rows.length * rowH + 20}`);
     svg.setAttribute("class", "profile-chart");
     svg.setAttribute("role", "img");
-    const summary = rows.map((r) => `${t(`capital_${r.capital}`)} ${formatMeasure("per_1000", r.area)} (${t("profile_median", { level: p.level })} ${formatMeasure("per_1000", r.median)})`).join("; ");
+    const summary = rows.map((r) => `${t(`capital_${r.capital}`)} ${formatMeasure("per_1000", r.area)} (${t("profile_median", { level: t(`levels_${p.level}`) })} ${formatMeasure("per_1000", r.median)})`).join("; ");
     svg.setAttribute("aria-label", summary);
     rows.forEach((r, i) => {
       const y = i * rowH + 4;
@@ -147,7 +168,7 @@ export async function showProfile(code) {
     });
     const key = document.createElement("p");
     key.className = "hint";
-    key.textContent = `▬ ${t("profile_area")} · ▂ ${t("profile_median", { level: p.level })}`;
+    key.textContent = `▬ ${t("profile_area")} · ▂ ${t("profile_median", { level: t(`levels_${p.level}`) })}`;
     out.replaceChildren(h, svg, key);
   } catch (e) {
     out.textContent = t("load_error", { message: e.message });

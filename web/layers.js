@@ -23,6 +23,9 @@ export function mapReady() {
   return Boolean(map && map.getSource("assets"));
 }
 
+// The basemap: the server's style URL (/api/config's basemap_style) when
+// it answers with a style, otherwise a plain background, on which the
+// assets and areas still show.
 export async function baseStyle(url) {
   const plain = {
     version: 8,
@@ -38,31 +41,41 @@ export async function baseStyle(url) {
     if (!response.ok) throw new Error(response.statusText);
     return await response.json();
   } catch {
-    // No basemap reachable: the assets and areas still show.
     return plain;
   }
 }
+
+const EMPTY = { type: "FeatureCollection", features: [] };
 
 export function addLayers() {
   for (const c of CAPITALS) {
     const canvas = shapeCanvas(c, 40);
     map.addImage(`capital-${c}`, canvas.getContext("2d").getImageData(0, 0, 40, 40), { pixelRatio: 2 });
   }
-  const empty = { type: "FeatureCollection", features: [] };
-  map.addSource("areas", { type: "geojson", data: empty });
-  map.addSource("gaps", { type: "geojson", data: empty });
-  map.addSource("asset-shapes", { type: "geojson", data: empty });
-  map.addSource("assets", { type: "geojson", data: empty, cluster: true, clusterMaxZoom: 13, clusterRadius: 45 });
+  map.addSource("areas", { type: "geojson", data: EMPTY });
+  map.addSource("area-focus", { type: "geojson", data: EMPTY });
+  map.addSource("gaps", { type: "geojson", data: EMPTY });
+  map.addSource("asset-shapes", { type: "geojson", data: EMPTY });
+  map.addSource("selected", { type: "geojson", data: EMPTY });
+  // Each cluster counts its capitals, for the ring that shows its mix.
+  const clusterProperties = Object.fromEntries(
+    CAPITALS.map((c) => [c, ["+", ["case", ["==", ["get", "capital"], c], 1, 0]]]),
+  );
+  map.addSource("assets", { type: "geojson", data: EMPTY, cluster: true, clusterMaxZoom: 13, clusterRadius: 45, clusterProperties });
   const colour = ["match", ["get", "capital"], ...CAPITALS.flatMap((c) => [c, STYLE[c].colour]), "#888"];
   map.addLayer({ id: "gaps-fill", type: "fill", source: "gaps", paint: { "fill-color": "#cccccc", "fill-opacity": 0.7 } });
   map.addLayer({ id: "gaps-flag", type: "line", source: "gaps", filter: ["==", ["get", "gap"], true], paint: { "line-color": "#b00020", "line-width": 3 } });
   map.addLayer({ id: "areas-line", type: "line", source: "areas", paint: { "line-color": "#3d3d3d", "line-width": 1.5, "line-dasharray": [3, 2] } });
+  map.addLayer({ id: "area-focus-fill", type: "fill", source: "area-focus", paint: { "fill-color": "#005ea5", "fill-opacity": 0.06 } });
+  map.addLayer({ id: "area-focus-line", type: "line", source: "area-focus", paint: { "line-color": "#005ea5", "line-width": 4 } });
   map.on("click", "gaps-fill", (e) => {
     e.preventDefault();
     showProfile(e.features[0].properties.code);
   });
   map.addLayer({ id: "shapes-fill", type: "fill", source: "asset-shapes", minzoom: 12, paint: { "fill-color": colour, "fill-opacity": 0.25 } });
   map.addLayer({ id: "shapes-line", type: "line", source: "asset-shapes", minzoom: 12, paint: { "line-color": colour, "line-width": 1 } });
+  // The chosen asset: a dark ring with a white halo, under its symbol.
+  map.addLayer({ id: "selected-halo", type: "circle", source: "selected", paint: { "circle-radius": 16, "circle-color": "rgba(255,191,71,0.45)", "circle-stroke-color": "#1b1b1b", "circle-stroke-width": 3 } });
   map.addLayer({
     id: "assets-points",
     type: "symbol",
@@ -82,46 +95,92 @@ export function addLayers() {
   });
 }
 
+/// Rings the chosen asset on the map (or nothing, given null).
+export function highlight(point) {
+  if (!mapReady()) return;
+  const features = point ? [{ type: "Feature", geometry: { type: "Point", coordinates: point }, properties: {} }] : [];
+  map.getSource("selected").setData({ type: "FeatureCollection", features });
+}
 
 // ---- clusters as HTML buttons, so that they carry counts without a font
-// server and can be reached by keyboard -----------------------------------
+// server; one group in the tab order (arrow keys move within it) ---------
+
+function clusterElement(f, source) {
+  const n = f.properties.point_count;
+  const el = document.createElement("button");
+  el.type = "button";
+  el.className = "cluster";
+  const size = 30 + Math.min(24, Math.log2(n) * 4);
+  el.style.width = el.style.height = `${size}px`;
+  // A ring of the capitals in the cluster, in proportion.
+  let from = 0;
+  const stops = CAPITALS.filter((c) => f.properties[c] > 0).map((c) => {
+    const to = from + (f.properties[c] / n) * 360;
+    const stop = `${STYLE[c].colour} ${from}deg ${to}deg`;
+    from = to;
+    return stop;
+  });
+  el.style.background = `conic-gradient(${stops.join(", ")})`;
+  const inner = document.createElement("span");
+  inner.textContent = f.properties.point_count_abbreviated;
+  el.append(inner);
+  const mix = CAPITALS.filter((c) => f.properties[c] > 0).map((c) => `${f.properties[c]} ${t(`capital_${c}`)}`).join(", ");
+  el.setAttribute("aria-label", t("cluster_label", { n, mix }));
+  el.tabIndex = -1;
+  const at = f.geometry.coordinates;
+  el.addEventListener("click", async (e) => {
+    e.stopPropagation();
+    const zoom = await source.getClusterExpansionZoom(f.properties.cluster_id);
+    map.easeTo({ center: at, zoom });
+  });
+  el.addEventListener("keydown", moveInClusters);
+  return el;
+}
+
+// Clusters in reading order (top to bottom, left to right): the first is
+// the group's one tab stop.
+function orderedClusters() {
+  return [...clusterMarkers.values()]
+    .map((m) => ({ el: m.getElement(), at: map.project(m.getLngLat()) }))
+    .sort((a, b) => Math.round(a.at.y / 40) - Math.round(b.at.y / 40) || a.at.x - b.at.x)
+    .map((x) => x.el);
+}
+
+function moveInClusters(e) {
+  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+  if (!step) return;
+  e.preventDefault();
+  e.stopPropagation();
+  const els = orderedClusters();
+  const next = els[(els.indexOf(e.currentTarget) + step + els.length) % els.length];
+  els.forEach((el) => (el.tabIndex = el === next ? 0 : -1));
+  next.focus();
+}
 
 export function renderClusters() {
   const source = map.getSource("assets");
   if (!source || !map.isSourceLoaded("assets")) return;
   const seen = new Set();
+  let changed = false;
   for (const f of map.querySourceFeatures("assets")) {
     if (!f.properties.cluster) continue;
     const id = f.properties.cluster_id;
     if (seen.has(id)) continue;
     seen.add(id);
-    let marker = clusterMarkers.get(id);
-    if (!marker) {
-      const n = f.properties.point_count;
-      const el = document.createElement("button");
-      el.type = "button";
-      el.className = "cluster";
-      const size = 26 + Math.min(24, Math.log2(n) * 4);
-      el.style.width = el.style.height = `${size}px`;
-      el.textContent = f.properties.point_count_abbreviated;
-      el.setAttribute("aria-label", t("cluster_label", { n }));
-      const at = f.geometry.coordinates;
-      el.addEventListener("click", async (e) => {
-        e.stopPropagation();
-        const zoom = await source.getClusterExpansionZoom(id);
-        map.easeTo({ center: at, zoom });
-      });
-      marker = new maplibregl.Marker({ element: el }).setLngLat(at);
-      clusterMarkers.set(id, marker);
+    if (!clusterMarkers.has(id)) {
+      clusterMarkers.set(id, new maplibregl.Marker({ element: clusterElement(f, source) }).setLngLat(f.geometry.coordinates).addTo(map));
+      changed = true;
     }
-    marker.addTo(map);
   }
   for (const [id, marker] of clusterMarkers) {
     if (!seen.has(id)) {
       marker.remove();
       clusterMarkers.delete(id);
+      changed = true;
     }
   }
+  const els = orderedClusters();
+  if (changed && !els.some((el) => el.tabIndex === 0) && els.length) els[0].tabIndex = 0;
 }
 
 // ---- areas --------------------------------------------------------------
@@ -159,6 +218,21 @@ export function labelPoint(geometry) {
 }
 
 export function toggleAreaLabels() {
-  const show = map.getZoom() >= 11.5;
+  // Shown from the first view of a whole place (about zoom 10 on a phone).
+  const show = map.getZoom() >= 10;
   areaMarkers.forEach((m) => (show ? m.addTo(map) : m.remove()));
+  if (show) hideCrowdedLabels();
+}
+
+// Labels that would overlap one already shown wait for a closer zoom.
+function hideCrowdedLabels() {
+  const kept = [];
+  for (const m of areaMarkers) {
+    const el = m.getElement();
+    el.style.visibility = "";
+    const r = el.getBoundingClientRect();
+    const crowded = kept.some((k) => r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top);
+    if (crowded) el.style.visibility = "hidden";
+    else kept.push(r);
+  }
 }

@@ -7,6 +7,8 @@ import { writeHash } from "./url-state.js";
 import { select } from "./details.js";
 import { showGaps } from "./gaps.js";
 import { updateExportLinks } from "./export.js";
+import { rankByName } from "./search.js";
+import { runNear } from "./near.js";
 
 const LIST_LIMIT = 100;
 const FETCH_LIMIT = 10000;
@@ -34,6 +36,7 @@ export async function refresh() {
     if (token !== refreshToken) return;
     state.features = body.features;
     state.matched = body.numberMatched;
+    listShown = LIST_LIMIT;
     document.body.dataset.bbox = bbox;
     status("");
     render();
@@ -77,11 +80,30 @@ export function render() {
   renderList(shown);
 }
 
-export function listItem(f, distance) {
+// Tags worth showing in a list (how to get help, for whom), by key.
+const USEFUL_TAGS = ["referral", "type", "sport", "ages", "classification"];
+
+export function tagText(p) {
+  const tags = p.tags || {};
+  const parts = USEFUL_TAGS.filter((k) => tags[k]).map((k) => `${t(`tag_${k}`)}: ${tags[k]}`);
+  if (p.opening_hours) parts.push(`${t("field_opening_hours")}: ${p.opening_hours}`);
+  return parts.join(" · ");
+}
+
+/// One asset as a button that opens its details; with a distance, a
+/// number (as on the map) and its useful tags when asked.
+export function listItem(f, { distance, number, tags } = {}) {
   const li = document.createElement("li");
   const button = document.createElement("button");
   button.type = "button";
   button.dataset.id = f.id;
+  if (f.id === state.selected) button.classList.add("selected");
+  if (number !== undefined) {
+    const n = document.createElement("span");
+    n.className = "num";
+    n.textContent = String(number);
+    button.append(n);
+  }
   button.append(swatch(f.properties.capital));
   const text = document.createElement("span");
   const name = document.createElement("span");
@@ -91,11 +113,19 @@ export function listItem(f, distance) {
   meta.className = "meta";
   meta.textContent = ` ${t(`capital_${f.properties.capital}`)} · ${categoryLabel(f.properties.category)}`;
   text.append(name, document.createElement("br"), meta);
+  const useful = tags ? tagText(f.properties) : "";
+  if (useful) {
+    const tg = document.createElement("span");
+    tg.className = "tags";
+    tg.textContent = useful;
+    text.append(tg);
+  }
   button.append(text);
   if (distance !== undefined) {
     const d = document.createElement("span");
     d.className = "dist";
     d.textContent = formatDistance(distance);
+    d.title = t("straight_line");
     button.append(d);
   }
   button.addEventListener("click", () => select(f.id, true));
@@ -103,12 +133,34 @@ export function listItem(f, distance) {
   return li;
 }
 
+// How many of the list to show: a page at a time, so that every asset in
+// view can be reached from the keyboard without the map.
+let listShown = LIST_LIMIT;
+
 export function renderList(shown) {
   const list = $("list");
-  list.replaceChildren(...shown.slice(0, LIST_LIMIT).map((f) => listItem(f)));
-  const more = shown.length - LIST_LIMIT;
-  $("list-more").textContent = shown.length === 0 ? t("list_empty") : more > 0 ? t("list_more", { n: more }) : "";
+  const ordered = state.q ? rankByName(shown, state.q) : [...shown].sort(byName);
+  list.replaceChildren(...ordered.slice(0, listShown).map((f) => listItem(f)));
+  const more = ordered.length - listShown;
+  const out = $("list-more");
+  out.replaceChildren();
+  if (ordered.length === 0) out.textContent = t("list_empty");
+  else if (more > 0) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.id = "list-more-button";
+    button.textContent = t("list_more", { n: Math.min(more, LIST_LIMIT), rest: more });
+    button.addEventListener("click", () => {
+      const first = listShown;
+      listShown += LIST_LIMIT;
+      renderList(shown);
+      list.children[first]?.querySelector("button")?.focus();
+    });
+    out.append(button);
+  }
 }
+
+const byName = (a, b) => (a.properties.name || "").localeCompare(b.properties.name || "");
 
 export function buildLegend() {
   const legend = $("legend");
@@ -123,6 +175,7 @@ export function buildLegend() {
       box.checked ? state.enabled.add(c) : state.enabled.delete(c);
       render();
       showGaps();
+      runNear();
       writeHash();
       updateExportLinks(bboxParam());
     });
@@ -153,14 +206,26 @@ export async function buildCategories() {
     group.label = t(`capital_${capital}`);
     for (const c of categories) {
       state.labels[c.code] = c.label;
-      group.append(new Option(c.label, c.code));
+      group.append(new Option(categoryLabel(c.code), c.code));
     }
     select.append(group);
   }
-  select.value = state.category;
-  select.addEventListener("change", () => {
-    state.category = select.value;
+  setCategory(state.category, false);
+  select.addEventListener("change", () => setCategory(select.value));
+}
+
+/// Filters by a category, or several ("group,sports_club", from a search
+/// for "walking group"), and shows it in the menu.
+export function setCategory(codes, run = true) {
+  state.category = codes;
+  const select = $("category");
+  if (codes && ![...select.options].some((o) => o.value === codes)) {
+    select.append(new Option(codes.split(",").map(categoryLabel).join(", "), codes));
+  }
+  select.value = codes;
+  if (run) {
     refresh();
     showGaps();
-  });
+    runNear();
+  }
 }

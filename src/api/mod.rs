@@ -34,6 +34,8 @@ pub struct PageConfig {
     pub basemap_style: Option<String>,
     /// Attribution for every data set shown.
     pub attribution: Vec<String>,
+    /// The place the map is of (the sample manifest's name), for the header.
+    pub place: Option<String>,
 }
 
 pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
@@ -82,6 +84,7 @@ async fn page_config(
     axum::Json(serde_json::json!({
         "basemap_style": state.page.basemap_style,
         "attribution": state.page.attribution,
+        "place": state.page.place,
         "levels": state.registry.areas().levels(),
         "bounds": bounds,
         "center": center,
