@@ -75,9 +75,10 @@ fn attribution(args: &ServeArgs) -> Vec<String> {
     lines
 }
 
-/// The sample manifest's place name ("Trafford"), if there is a manifest.
-fn place(args: &ServeArgs) -> Option<String> {
-    crate::import::sample::Manifest::load(&args.sample)
+/// The sample manifest's place name ("Trafford"), for the page's header,
+/// if there is a manifest.
+fn place(sample: &std::path::Path) -> Option<String> {
+    crate::import::sample::Manifest::load(sample)
         .ok()
         .map(|m| m.name)
 }
@@ -113,7 +114,7 @@ pub async fn serve(
         page: Arc::new(PageConfig {
             basemap_style: args.basemap_style.clone(),
             attribution: attribution(&args),
-            place: place(&args),
+            place: place(&args.sample),
         }),
     };
     let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());
@@ -124,4 +125,19 @@ pub async fn serve(
         .await;
     sync.abort();
     result.context("serving HTTP")
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::place;
+    use std::path::Path;
+
+    #[test]
+    fn the_place_is_the_manifests_name_or_none() {
+        assert_eq!(
+            place(Path::new("data/trafford/manifest.json")).as_deref(),
+            Some("Trafford")
+        );
+        assert_eq!(place(Path::new("does-not-exist.json")), None);
+    }
 }

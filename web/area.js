@@ -111,18 +111,27 @@ function inventory(features) {
       details.dataset.category = category;
       details.append(el("summary", `${categoryLabel(category)} (${items.length})`));
       const ul = el("ul");
-      items
-        .sort((a, b) => a.properties.name.localeCompare(b.properties.name))
-        .forEach((f) => {
-          const where = [f.properties.address, f.properties.postcode].filter(Boolean).join(", ");
-          ul.append(el("li", where ? `${f.properties.name} — ${where}` : f.properties.name));
-        });
+      ul.append(...lines(items).map((line) => el("li", line)));
       details.append(ul);
       out.push(details);
     }
   }
   if (!out.length) out.push(el("p", t("area_empty")));
   return out;
+}
+
+// One line per asset, name and address; identical lines (forty "Green
+// space entrance") once, with how many.
+function lines(items) {
+  const counts = new Map();
+  for (const f of items) {
+    const where = [f.properties.address, f.properties.postcode].filter(Boolean).join(", ");
+    const line = where ? `${f.properties.name} — ${where}` : f.properties.name;
+    counts.set(line, (counts.get(line) || 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([line, n]) => (n > 1 ? `${line} (×${n})` : line));
 }
 
 const CSV_FIELDS = ["name", "capital", "category", "address", "postcode", "opening_hours", "phone", "email", "website", "description"];

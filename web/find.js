@@ -34,7 +34,9 @@ async function interpret(text) {
   }
   setView("list");
   if (isPostcode(text)) return findPostcode(text);
-  const terms = buildTerms(state.labels, state.areaIndex);
+  // The server's labels and the page's (Welsh ones, in Welsh) both count.
+  const labels = Object.keys(state.labels).map((code) => [code, [state.labels[code], categoryLabel(code)]]);
+  const terms = buildTerms(Object.fromEntries(labels), state.areaIndex);
   const { exact, close } = understand(text, terms);
   if (exact) return apply(exact, text, false);
   if (await findNames(text)) return;
@@ -68,7 +70,7 @@ async function findNames(text) {
   const pts = body.features.map((f) => f.properties.point);
   const lons = pts.map((q) => q[0]), lats = pts.map((q) => q[1]);
   map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 60, maxZoom: 15, animate: false });
-  say(para(t("search_names", { n: body.numberMatched, q: text })));
+  say(para(t("search_names", { n: body.numberMatched, q: text })), toList());
   await refresh();
   return true;
 }
@@ -88,7 +90,15 @@ async function apply(term, text, corrected, others = []) {
   if (state.config.bounds) map.fitBounds(state.config.bounds, { padding: 20, animate: false });
   await refresh();
   const shown = para(t("search_category", { label: termLabel(term), n: state.matched, place: state.config.place || "" }));
-  say(...lead, shown, others.length ? suggestions(others) : "");
+  say(...lead, shown, toList(), others.length ? suggestions(others) : "");
+}
+
+// On a phone the list is further down the panel: a way straight to it.
+function toList() {
+  const a = Object.assign(document.createElement("a"), { href: "#list-heading", id: "to-list", textContent: t("search_to_list") });
+  const p = document.createElement("p");
+  p.append(a);
+  return p;
 }
 
 function termLabel(term) {

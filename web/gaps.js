@@ -6,6 +6,7 @@ import { mapReady, showAreas } from "./layers.js";
 import { filterParams } from "./list.js";
 import { writeHash } from "./url-state.js";
 import { zoomToArea } from "./area.js";
+import { renderGapsTable } from "./gaps-table.js";
 
 // ColorBrewer Blues: sequential and safe for colour-vision deficiencies;
 // darker always means better provided.
@@ -39,7 +40,7 @@ export async function showGaps() {
   if (!state.gaps || !state.areas) {
     map.getSource("gaps").setData(empty);
     legend.replaceChildren();
-    $("gaps-list").replaceChildren();
+    $("gaps-table").replaceChildren();
     $("profile").replaceChildren();
     $("gaps-method").textContent = "";
     document.body.dataset.gaps = "off";
@@ -71,25 +72,12 @@ export async function showGaps() {
     gapItem.append(gapSwatch, gapLabel);
     legend.replaceChildren(...items, gapItem);
     $("gaps-method").textContent = t(`method_${measure}`, { d: formatDistance(state.distance) });
-    // The ranking as a list: what the shading says, for keyboards and
-    // screen readers, least provided first.
-    const ranked = [...body.features].sort((a, b) => (b.properties.rank ?? Infinity) - (a.properties.rank ?? Infinity));
-    $("gaps-list").replaceChildren(
-      ...ranked.map((f) => {
-        const li = document.createElement("li");
-        const button = document.createElement("button");
-        button.type = "button";
-        button.dataset.code = f.properties.code;
-        const flag = f.properties.gap ? ` · ${t("gap_word")}` : "";
-        button.textContent = `${f.properties.name}: ${formatMeasure(measure, f.properties[measure])}${flag}`;
-        button.addEventListener("click", () => {
-          zoomToArea(f.properties.code);
-          showProfile(f.properties.code);
-        });
-        li.append(button);
-        return li;
-      }),
-    );
+    // The ranking as a table: what the shading says, for keyboards and
+    // screen readers, sortable by each figure.
+    renderGapsTable($("gaps-table"), body.features, measure, formatMeasure, (code) => {
+      zoomToArea(code);
+      showProfile(code);
+    });
     document.body.dataset.gaps = "ready";
   } catch (e) {
     status(t("load_error", { message: e.message }), true);
@@ -119,7 +107,8 @@ function legendItems(features, measure, inner, colours) {
     sw.className = "swatch";
     sw.style.background = c;
     const label = document.createElement("span");
-    const range = lo === hi ? formatMeasure(measure, lo) : `${formatMeasure(measure, lo)} – ${formatMeasure(measure, hi)}`;
+    const [from, to] = [formatMeasure(measure, lo), formatMeasure(measure, hi)];
+    const range = from === to ? from : `${from} – ${to}`;
     label.textContent = `${range}: ${t("areas_count", { n: values[i].length })}`;
     li.append(sw, label);
     return [li];

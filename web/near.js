@@ -22,7 +22,6 @@ export async function nearest(lon, lat, label, postcode = "") {
   place = { lon, lat, label };
   state.near.postcode = postcode;
   await runNear();
-  if (postcode) fitResults();
 }
 
 // The place and its numbered results in view together.
@@ -68,6 +67,9 @@ export async function runNear() {
     const groups = await fetchGroups();
     renderResults(out, groups);
     showPins(groups);
+    // From a postcode, bring the place and every result into view; a
+    // click on the map already shows where.
+    if (state.near.postcode) fitResults();
     document.body.dataset.near = "ready";
   } catch (e) {
     out.textContent = t("load_error", { message: e.message });
@@ -82,7 +84,10 @@ function renderResults(out, groups) {
   const note = document.createElement("p");
   note.className = "hint";
   note.textContent = state.near.within > 0 ? t("near_within", { d: distanceLabel(state.near.within) }) : t("straight_line_note");
-  const parts = [h, note];
+  const keep = document.createElement("p");
+  keep.className = "hint";
+  keep.textContent = t("near_keep_hint");
+  const parts = [h, note, keep];
   let number = 1;
   for (const { need, features } of groups) {
     if (need) {
@@ -101,6 +106,7 @@ function renderResults(out, groups) {
   }
   parts.push(referralActions());
   out.replaceChildren(...parts);
+  markKept();
 }
 
 // A result the officer may keep for the referral (kept ones go in the link).
@@ -116,11 +122,17 @@ function keepable(li, id) {
     const picks = state.near.picks.filter((p) => p !== id);
     state.near.picks = box.checked ? [...picks, id] : picks;
     li.classList.toggle("kept", box.checked);
+    markKept();
     writeHash();
   });
   label.append(box);
   li.prepend(label);
   return li;
+}
+
+// With some kept, a printout lists only those.
+function markKept() {
+  $("near-results").classList.toggle("has-kept", state.near.picks.length > 0);
 }
 
 function referralActions() {

@@ -63,12 +63,12 @@ function tolerance(length) {
   return length < 4 ? 0 : length < 8 ? 1 : 2;
 }
 
-/// The terms to match: each category's label and synonyms, each area's name.
+/// The terms to match: each category's labels (code → [label, …]) and
+/// synonyms, each area's name.
 export function buildTerms(labels, areas) {
   const terms = [];
-  for (const [code, label] of Object.entries(labels)) {
-    terms.push({ kind: "category", text: normalise(label), codes: [code], label });
-    terms.push({ kind: "category", text: normalise(code.replace(/_/g, " ")), codes: [code], label });
+  for (const [code, names] of Object.entries(labels)) {
+    for (const label of [...names, code.replace(/_/g, " ")]) terms.push({ kind: "category", text: normalise(label), codes: [code], label });
   }
   const bySynonym = new Map();
   for (const [code, words] of Object.entries(SYNONYMS)) {

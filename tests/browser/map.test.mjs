@@ -154,6 +154,13 @@ test("gaps mode shades the wards with the API's class breaks", async () => {
   assert.match(await page.getAttribute("#gaps-csv", "href"), /\/api\/gaps\.csv\?.*level=ward/);
   // An area's profile: five capitals against the ward median.
   const firstGap = api_.rows.filter((r) => r.gap).sort((a, b) => b.rank - a.rank)[0];
+  // The table sorts by any figure: coverage, least covered first.
+  await page.click("#gaps-table thead button:has-text('Coverage')");
+  const byCoverage = await page.$$eval("#gaps-list button[data-code]", (els) => els.map((e) => e.dataset.code));
+  const want = [...api_.rows].filter((r) => r.coverage !== null).sort((a, b) => a.coverage - b.coverage).map((r) => r.coverage);
+  const got = byCoverage.map((code) => api_.rows.find((r) => r.code === code).coverage);
+  assert.deepEqual(got, want);
+  assert.equal(await page.getAttribute("#gaps-table th[aria-sort]", "aria-sort"), "ascending");
   const before = await page.evaluate(() => window.assetmap.map.getZoom());
   await page.click(`#gaps-list button[data-code='${firstGap.code}']`);
   // Choosing a ward in the ranking brings it into view.
