@@ -5,7 +5,7 @@
 import { t, language, otherLanguage, setLanguage } from "./messages.js";
 import { state, map, setMap, setView, $, status, getJSON } from "./core.js";
 import { readHash, writeHash } from "./url-state.js";
-import { baseStyle, addLayers, renderClusters, showAreas, toggleAreaLabels } from "./layers.js";
+import { baseStyle, addLayers, renderClusters, showAreas, toggleAreaLabels, placeAreaLabels } from "./layers.js";
 import { refresh, buildLegend, buildCategories, setCategory } from "./list.js";
 import { nearPostcode, buildNeeds } from "./near.js";
 import { showGaps, buildGapControls } from "./gaps.js";
@@ -124,6 +124,7 @@ async function main() {
     map.on("moveend", refresh);
     map.on("zoomend", toggleAreaLabels);
     map.on("render", renderClusters);
+    map.on("idle", placeAreaLabels);
     if (state.area) await showArea();
     await refresh();
     if (state.areas) await showAreas();

@@ -57,7 +57,16 @@ export async function select(id, fly) {
   close.type = "button";
   close.textContent = t("details_close");
   close.addEventListener("click", closeDetails);
-  header.append(swatch(p.capital), h, close);
+  // On a phone the map is the other view: a way back to it, ringed.
+  const onMap = document.createElement("button");
+  onMap.type = "button";
+  onMap.className = "narrow-only";
+  onMap.textContent = t("details_on_map");
+  onMap.addEventListener("click", () => {
+    setView("map");
+    map.flyTo({ center: p.point, zoom: Math.max(map.getZoom(), 15) });
+  });
+  header.append(swatch(p.capital), h, onMap, close);
   const dl = document.createElement("dl");
   const row = (label, value, href) => {
     if (!value) return;

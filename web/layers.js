@@ -221,18 +221,32 @@ export function toggleAreaLabels() {
   // Shown from the first view of a whole place (about zoom 10 on a phone).
   const show = map.getZoom() >= 10;
   areaMarkers.forEach((m) => (show ? m.addTo(map) : m.remove()));
-  if (show) hideCrowdedLabels();
+  if (show) placeAreaLabels();
 }
 
-// Labels that would overlap one already shown wait for a closer zoom.
-function hideCrowdedLabels() {
-  const kept = [];
+// Each label goes where it hides neither a cluster nor another label: at
+// its area's middle, or a little above or below; if nowhere, it waits
+// for a closer zoom. Run once the map is idle, when the clusters are drawn.
+const OFFSETS = [0, -26, 26, -48, 48];
+
+export function placeAreaLabels() {
+  if (!areaMarkers.length || map.getZoom() < 10) return;
+  const overlaps = (r, k) => r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top;
+  const taken = [...clusterMarkers.values()].map((m) => m.getElement().getBoundingClientRect());
   for (const m of areaMarkers) {
     const el = m.getElement();
     el.style.visibility = "";
-    const r = el.getBoundingClientRect();
-    const crowded = kept.some((k) => r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top);
-    if (crowded) el.style.visibility = "hidden";
-    else kept.push(r);
+    const placed = OFFSETS.some((dy) => {
+      m.setOffset([0, dy]);
+      const r = el.getBoundingClientRect();
+      if (taken.some((k) => overlaps(r, k))) return false;
+      taken.push(r);
+      return true;
+    });
+    if (!placed) {
+      m.setOffset([0, 0]);
+      el.style.visibility = "hidden";
+    }
   }
+  document.body.dataset.labels = String(areaMarkers.filter((m) => m.getElement().style.visibility !== "hidden").length);
 }

@@ -89,6 +89,7 @@ export const cy = {
   loading: "Yn llwytho…",
   load_error: "Methu llwytho asedau: {message}",
   details_close: "Cau'r manylion",
+  details_on_map: "Dangos ar y map",
   details_heading: "Manylion",
   field_category: "Categori",
   field_description: "Amdano",

@@ -93,6 +93,7 @@ export const catalogues = {
     loading: "Loading…",
     load_error: "Could not load assets: {message}",
     details_close: "Close details",
+    details_on_map: "Show on the map",
     details_heading: "Details",
     field_category: "Category",
     field_description: "About",

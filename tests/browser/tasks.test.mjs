@@ -107,6 +107,22 @@ test("a referral for three needs from one postcode takes four actions, and its l
     assert.match(link, /needs=food_bank,gp,sports_club/);
     assert.match(link, new RegExp(`pick=${kept}`));
     await page.screenshot({ path: join(artifacts, `referral-${name}.png`) });
+    // The printout lists the one kept, without the controls.
+    await page.evaluate(() => {
+      window.print = () => {
+        window.printed++;
+        window.printedAs = document.body.dataset.print;
+      };
+    });
+    await page.click("#near-print");
+    assert.equal(await page.evaluate(() => window.printedAs), "referral");
+    await page.evaluate(() => (document.body.dataset.print = "referral"));
+    await page.emulateMedia({ media: "print" });
+    const printed = await page.$$eval("#near-results li", (els) => els.filter((e) => e.offsetParent !== null).map((e) => e.querySelector("button").dataset.id));
+    assert.deepEqual(printed, [kept]);
+    for (const hidden of ["#map", "#legend", "#needs", "#near-print"]) assert.equal(await page.isVisible(hidden), false, hidden);
+    await page.emulateMedia({ media: "screen" });
+    await page.evaluate(() => delete document.body.dataset.print);
     const again = await openMap(browser, server.base, { width, height, hash: new URL(link).hash });
     await again.page.waitForFunction(() => document.body.dataset.near === "ready");
     const ids = await again.page.$$eval("#near-results ol[data-need] button[data-id]", (els) => els.map((e) => e.dataset.id));
@@ -207,8 +223,13 @@ test("a sense of place: the place's name, area names at the first view, mixed cl
   for (const [name, width, height] of SIZES) {
     const { page, errors } = await openMap(browser, server.base, { width, height });
     assert.match(await page.textContent("h1"), /^Trafford/);
-    const labels = await page.$$eval(".area-label", (els) => els.filter((e) => e.style.visibility !== "hidden").length);
-    assert.ok(labels >= (width > 1000 ? 15 : 6), `ward names at the first view (${labels})`);
+    // Ward names where they hide no cluster and no other name.
+    await page.waitForFunction(() => document.body.dataset.labels);
+    const labels = await page.$$eval(".area-label", (els) => els.filter((e) => e.style.visibility !== "hidden").map((e) => e.getBoundingClientRect()));
+    assert.ok(labels.length >= (width > 1000 ? 10 : 4), `ward names at the first view (${labels.length})`);
+    const clusters = await page.$$eval(".cluster", (els) => els.map((e) => e.getBoundingClientRect()));
+    const overlaps = (r, k) => r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top;
+    assert.ok(labels.every((r) => !clusters.some((k) => overlaps(r, k))), "no name hides a cluster");
     const ring = await page.$eval(".cluster", (e) => e.style.background);
     assert.match(ring, /conic-gradient/);
     await page.screenshot({ path: join(artifacts, `first-view-${name}.png`) });
