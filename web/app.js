@@ -50,6 +50,16 @@ function showPlace(config) {
   });
 }
 
+// MapLibre's own words (its buttons' labels), from the catalogue.
+function mapLocale() {
+  return {
+    "NavigationControl.ZoomIn": t("ml_zoom_in"),
+    "NavigationControl.ZoomOut": t("ml_zoom_out"),
+    "NavigationControl.ResetBearing": t("ml_reset_bearing"),
+    "AttributionControl.ToggleAttribution": t("ml_attribution"),
+  };
+}
+
 function makeMap(config, style, view) {
   const map = setMap(new maplibregl.Map({
     container: "map",
@@ -57,6 +67,7 @@ function makeMap(config, style, view) {
     center: view?.center || config.center || [0, 0],
     zoom: view?.zoom ?? 11,
     attributionControl: false,
+    locale: mapLocale(),
     // So that the map can be printed as a picture in an area's page.
     canvasContextAttributes: { preserveDrawingBuffer: true },
   }));
