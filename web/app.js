@@ -93,6 +93,8 @@ function wireControls() {
   });
   $("near").addEventListener("submit", nearPostcode);
   for (const b of document.querySelectorAll(".view-switch button")) b.addEventListener("click", () => setView(b.dataset.view));
+  // The skip link's list is in the list view on a phone.
+  document.querySelector(".skip").addEventListener("click", () => setView("list"));
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && closeDetails()) e.preventDefault();
   });

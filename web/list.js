@@ -92,7 +92,7 @@ export function tagText(p) {
 
 /// One asset as a button that opens its details; with a distance, a
 /// number (as on the map) and its useful tags when asked.
-export function listItem(f, { distance, number, tags } = {}) {
+export function listItem(f, { distance, number, tags, generic } = {}) {
   const li = document.createElement("li");
   const button = document.createElement("button");
   button.type = "button";
@@ -109,10 +109,12 @@ export function listItem(f, { distance, number, tags } = {}) {
   const name = document.createElement("span");
   name.className = "name";
   name.textContent = f.properties.name;
+  const where = generic?.has(f.properties.name) ? placeOf(f.properties) : "";
+  const place = Object.assign(document.createElement("span"), { className: "where", textContent: where ? `, ${where}` : "" });
   const meta = document.createElement("span");
   meta.className = "meta";
   meta.textContent = ` ${t(`capital_${f.properties.capital}`)} · ${categoryLabel(f.properties.category)}`;
-  text.append(name, document.createElement("br"), meta);
+  text.append(name, place, document.createElement("br"), meta);
   const useful = tags ? tagText(f.properties) : "";
   if (useful) {
     const tg = document.createElement("span");
@@ -133,6 +135,20 @@ export function listItem(f, { distance, number, tags } = {}) {
   return li;
 }
 
+/// Names that say too little in a list: shared by several of its assets
+/// ("Trussell Trust", "Post office") or only their category's label.
+export function genericNames(features) {
+  const seen = new Map();
+  features.forEach((f) => seen.set(f.properties.name, (seen.get(f.properties.name) || 0) + 1));
+  return new Set(features.map((f) => f.properties.name).filter((n, i) => seen.get(n) > 1 || n === categoryLabel(features[i].properties.category)));
+}
+
+// Where an asset is, to tell it from others of the same name: the first
+// part of its address, else its postcode.
+function placeOf(p) {
+  return (p.address || "").split(",")[0].trim() || p.postcode || "";
+}
+
 // How many of the list to show: a page at a time, so that every asset in
 // view can be reached from the keyboard without the map.
 let listShown = LIST_LIMIT;
@@ -140,7 +156,8 @@ let listShown = LIST_LIMIT;
 export function renderList(shown) {
   const list = $("list");
   const ordered = state.q ? rankByName(shown, state.q) : [...shown].sort(byName);
-  list.replaceChildren(...ordered.slice(0, listShown).map((f) => listItem(f)));
+  const generic = genericNames(ordered);
+  list.replaceChildren(...ordered.slice(0, listShown).map((f) => listItem(f, { generic })));
   const more = ordered.length - listShown;
   const out = $("list-more");
   out.replaceChildren();

@@ -4,7 +4,7 @@
 // assets kept live in the URL, so a link or a printout keeps them.
 import { t } from "./messages.js";
 import { map, state, $, getJSON, categoryLabel } from "./core.js";
-import { filterParams, listItem } from "./list.js";
+import { filterParams, listItem, genericNames } from "./list.js";
 import { writeHash } from "./url-state.js";
 
 // The needs officers refer for most, offered first; every other
@@ -89,6 +89,7 @@ function renderResults(out, groups) {
   keep.textContent = t("near_keep_hint");
   const parts = [h, note, keep];
   let number = 1;
+  const generic = genericNames(groups.flatMap((g) => g.features));
   for (const { need, features } of groups) {
     if (need) {
       const h4 = document.createElement("h4");
@@ -101,7 +102,7 @@ function renderResults(out, groups) {
     ol.className = "list";
     if (need) ol.dataset.need = need;
     else ol.id = "near-list";
-    for (const f of features) ol.append(keepable(listItem(f, { distance: f.properties.distance_m, number: number++, tags: true }), f.id));
+    for (const f of features) ol.append(keepable(listItem(f, { distance: f.properties.distance_m, number: number++, tags: true, generic }), f.id));
     parts.push(ol);
   }
   parts.push(referralActions());
