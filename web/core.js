@@ -45,6 +45,12 @@ export const $ = (id) => document.getElementById(id);
 
 /// On a narrow screen, the map or the list (panel); wide screens show both.
 export function setView(view) {
+  // The hidden map keeps the size it had, so the view it lists is the same.
+  const box = map?.getContainer();
+  if (view === "list" && box?.clientHeight) {
+    document.body.style.setProperty("--map-w", `${box.clientWidth}px`);
+    document.body.style.setProperty("--map-h", `${box.clientHeight}px`);
+  }
   document.body.dataset.view = view;
   for (const b of document.querySelectorAll(".view-switch button")) b.setAttribute("aria-pressed", String(b.dataset.view === view));
   if (view === "map") map?.resize();

@@ -169,7 +169,10 @@ test("at 200 % zoom (640x400 CSS pixels) and at 320 px the panel reflows and sta
     const { page, errors } = await openMap(browser, server.base, { width, height });
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.equal(await overflow(), 0, "no sideways scrolling on the map");
+    const onMap = await page.evaluate(() => document.body.dataset.bbox);
     await page.click("#show-list");
+    await settled(page);
+    assert.equal(await page.evaluate(() => document.body.dataset.bbox), onMap, "the list is of the map's view");
     assert.equal(await page.isVisible("#legend"), true);
     assert.equal(await overflow(), 0, "no sideways scrolling on the list");
     // One scroll, the page's own: the panel is as tall as its content.
