@@ -1,7 +1,7 @@
 // The map and its layers: the base style, asset points and shapes,
 // clusters as buttons, area outlines and their labels.
 import { t } from "./messages.js";
-import { CAPITALS, STYLE, state, map, $, status, getJSON, shapeCanvas } from "./core.js";
+import { CAPITALS, STYLE, state, map, status, getJSON, shapeCanvas } from "./core.js";
 import { select } from "./details.js";
 import { nearest } from "./near.js";
 import { showProfile } from "./gaps.js";

@@ -65,6 +65,15 @@ test("a forum finds its ward by name and prints its inventory", async () => {
     assert.match(await page.getAttribute("#area-page .print-map", "src"), /^data:image\/png/);
     for (const hidden of ["#map", "#search", "#legend", "#near", "#area-print"]) assert.equal(await page.isVisible(hidden), false, hidden);
     await page.screenshot({ path: join(artifacts, `area-print-${name}.png`), fullPage: true });
+    // And back to the whole of Trafford.
+    await page.emulateMedia({ media: "screen" });
+    await page.click("#whole-area");
+    await settled(page);
+    assert.equal(await page.isHidden("#area-page"), true);
+    assert.doesNotMatch(page.url(), /area=/);
+    const bbox = (await page.evaluate(() => document.body.dataset.bbox)).split(",").map(Number);
+    const whole = (await api("/api/config")).bounds;
+    assert.ok(bbox[0] <= whole[0][0] && bbox[2] >= whole[1][0], "the whole place in view again");
     assert.deepEqual(errors, []);
     await page.close();
   }
