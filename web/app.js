@@ -41,7 +41,7 @@ function buildAreaControls(levels) {
 function showPlace(config) {
   const place = config.place || "";
   $("place").textContent = place;
-  if (place) document.title = `${place}: ${t("title")}`;
+  document.title = place ? `${place}: ${t("title")}` : t("title");
   $("whole-area").textContent = place ? t("whole_area_named", { place }) : t("whole_area");
   $("whole-area").addEventListener("click", () => {
     closeArea();
