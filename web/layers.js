@@ -248,5 +248,4 @@ export function placeAreaLabels() {
       el.style.visibility = "hidden";
     }
   }
-  document.body.dataset.labels = String(areaMarkers.filter((m) => m.getElement().style.visibility !== "hidden").length);
 }

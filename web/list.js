@@ -157,7 +157,10 @@ export function renderList(shown) {
   const list = $("list");
   const ordered = state.q ? rankByName(shown, state.q) : [...shown].sort(byName);
   const generic = genericNames(ordered);
+  // Drawn again (the map moved): focus stays on the same asset.
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
   list.replaceChildren(...ordered.slice(0, listShown).map((f) => listItem(f, { generic })));
+  if (focused) list.querySelector(`button[data-id="${CSS.escape(focused)}"]`)?.focus();
   const more = ordered.length - listShown;
   const out = $("list-more");
   out.replaceChildren();

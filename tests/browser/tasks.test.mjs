@@ -24,6 +24,17 @@ after(async () => {
 const api = async (path) => (await fetch(`${server.base}${path}`)).json();
 const SIZES = [["desktop", 1280, 800], ["phone", 375, 812]];
 
+/// Waits until the clusters are drawn and the map has been idle after them
+/// (when the ward names are placed around them).
+async function mapIdle(page) {
+  await page.waitForSelector(".cluster");
+  await page.evaluate(() => new Promise((resolve) => {
+    const map = window.assetmap.map;
+    map.once("idle", resolve);
+    map.triggerRepaint();
+  }));
+}
+
 async function search(page, text) {
   await page.fill("#q", text);
   await page.press("#q", "Enter");
@@ -208,6 +219,7 @@ test("the keyboard: panel before map, clusters one group, Escape closes details"
     return all.map((e) => (e.closest("#panel") ? "panel" : e.closest("#map") ? "map" : "other"));
   });
   assert.ok(order.lastIndexOf("panel") < order.indexOf("map"), "every control of the panel before the map");
+  await mapIdle(page);
   const clusters = await page.$$eval(".cluster", (els) => els.map((e) => e.tabIndex));
   assert.ok(clusters.length > 5);
   assert.equal(clusters.filter((t) => t === 0).length, 1, "one tab stop for all clusters");
@@ -236,7 +248,7 @@ test("a sense of place: the place's name, area names at the first view, mixed cl
     const { page, errors } = await openMap(browser, server.base, { width, height });
     assert.match(await page.textContent("h1"), /^Trafford/);
     // Ward names where they hide no cluster and no other name.
-    await page.waitForFunction(() => document.body.dataset.labels);
+    await mapIdle(page);
     const labels = await page.$$eval(".area-label", (els) => els.filter((e) => e.style.visibility !== "hidden").map((e) => e.getBoundingClientRect()));
     assert.ok(labels.length >= (width > 1000 ? 10 : 4), `ward names at the first view (${labels.length})`);
     const clusters = await page.$$eval(".cluster", (els) => els.map((e) => e.getBoundingClientRect()));
