@@ -114,6 +114,14 @@ async fn basemap(args: &ServeArgs) -> anyhow::Result<(Option<String>, Served)> {
     })
 }
 
+/// The sample manifest's place name ("Trafford"), for the page's header,
+/// if there is a manifest.
+fn place(sample: &std::path::Path) -> Option<String> {
+    crate::import::sample::Manifest::load(sample)
+        .ok()
+        .map(|m| m.name)
+}
+
 pub async fn open_registry(args: &StoreArgs) -> anyhow::Result<Arc<Registry>> {
     let store = crate::store::open(&args.database_url).await?;
     let registry = Registry::open(store, vocabulary(args)?).await?;
@@ -151,6 +159,7 @@ pub async fn serve(
             basemap_style,
             attribution,
             basemap,
+            place: place(&args.sample),
         }),
         accounts: Arc::new(crate::auth::Accounts::new(args.accounts.clone())),
     };
@@ -160,4 +169,19 @@ pub async fn serve(
     let result = crate::server::serve(listener, app, &args.limits, shutdown).await;
     sync.abort();
     result.context("serving HTTP")
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::place;
+    use std::path::Path;
+
+    #[test]
+    fn the_place_is_the_manifests_name_or_none() {
+        assert_eq!(
+            place(Path::new("data/trafford/manifest.json")).as_deref(),
+            Some("Trafford")
+        );
+        assert_eq!(place(Path::new("does-not-exist.json")), None);
+    }
 }

@@ -1,12 +1,15 @@
-// Every string the page shows, in one place. English now; Welsh (cy) is
-// planned: add a catalogue with the same keys and pick it by lang.
+// Every string the page shows, in one place, in English and Welsh (cy);
+// the page's language is chosen by the switch in the header (kept in
+// localStorage), or the browser's language.
+import { cy } from "./messages-cy.js";
+
 export const catalogues = {
   en: {
     title: "What we have",
     subtitle: "Community strengths and assets",
     skip_to_list: "Skip to the list of what is in view",
     search_label: "Search assets",
-    search_placeholder: "Search: library, food bank, choir…",
+    search_placeholder: "Search: food bank, GP, a ward, a postcode…",
     search_button: "Search",
     clear_search: "Clear",
     legend_heading: "Capitals",
@@ -15,7 +18,7 @@ export const catalogues = {
     in_view: "{n} in view",
     in_view_partial: "Showing {shown} of {n} in view: zoom in to see all",
     list_heading: "What is in view",
-    list_more: "…and {n} more. Zoom in or search to narrow the list.",
+    list_more: "Show {n} more (of {rest} more in view)",
     list_empty: "Nothing in view. Zoom out, or turn a capital back on.",
     near_heading: "Near here",
     near_label: "Postcode",
@@ -23,17 +26,74 @@ export const catalogues = {
     near_button: "Find nearest",
     near_hint: "Or click the map where you are.",
     near_results: "Nearest to {place}",
+    near_within: "Within {d} in a straight line (straight-line distance, not the walking route).",
+    straight_line_note: "Distances are straight-line distances, not walking routes.",
+    straight_line: "straight-line distance",
+    near_distance: "No further than",
+    near_any_distance: "any distance",
+    needs_legend: "What is needed (choose several)",
+    needs_more: "More needs",
+    near_keep: "Keep {name} for the referral",
+    near_keep_hint: "Tick the ones to keep: the link and the printout keep them.",
+    near_print: "Print the referral",
+    near_link: "Link to this referral",
     near_point: "the point you chose",
     near_none: "Nothing found near there.",
     postcode_unknown: "We don't know the postcode {pc}.",
+    areas_heading: "Areas",
     areas_label: "Show areas",
     areas_level: "Area level",
+    areas_count: "{n} areas",
+    level_ward: "ward",
+    level_lsoa: "neighbourhood (LSOA)",
+    level_msoa: "district (MSOA)",
+    levels_ward: "wards",
+    levels_lsoa: "neighbourhoods",
+    levels_msoa: "districts",
+    area_close: "Close the area",
+    area_summary: "{n} assets in this {level}; {population} residents.",
+    area_print: "Print this area",
+    area_csv: "Download the list (CSV)",
+    area_map_alt: "Map of {name}",
+    area_empty: "Nothing recorded in this area yet.",
+    area_unknown: "There is no area {code}.",
+    csv_name: "Name",
+    csv_capital: "Capital",
+    csv_category: "Category",
+    csv_address: "Address",
+    csv_postcode: "Postcode",
+    csv_opening_hours: "Opening hours",
+    csv_phone: "Phone",
+    csv_email: "Email",
+    csv_website: "Website",
+    csv_description: "About",
+    whole_area: "Back to the whole area",
+    whole_area_named: "Back to the whole of {place}",
+    view_switch: "Show the map or the list",
+    view_map: "Map",
+    view_list: "List",
+    panel_label: "Filters, lists and details",
+    lang_switch: "Cymraeg",
+    search_none: "No results for “{q}”.",
+    search_try: "Try:",
+    search_to_list: "Go to the list",
+    search_names: "{n} found for “{q}”, exact names first.",
+    search_category: "Showing {label}: {n} in {place}.",
+    search_corrected: "Nothing is called “{q}”; showing {label} instead.",
+    search_postcode: "Showing what is near {pc}.",
+    tag_referral: "How to get help",
+    tag_type: "Type",
+    tag_sport: "Sport",
+    tag_ages: "Ages",
+    tag_classification: "Kind",
+    tag_ofsted_rating: "Ofsted rating",
     export_heading: "Take the evidence away",
     export_geojson: "Download GeoJSON",
     export_csv: "Download CSV",
     loading: "Loading…",
     load_error: "Could not load assets: {message}",
     details_close: "Close details",
+    details_on_map: "Show on the map",
     details_heading: "Details",
     field_category: "Category",
     field_description: "About",
@@ -43,9 +103,9 @@ export const catalogues = {
     field_website: "Website",
     field_email: "Email",
     field_phone: "Phone",
-    field_source: "Source",
+    field_source: "Published by",
     field_verified: "Last verified",
-    field_updated: "Last updated",
+    field_updated: "Updated in this map",
     never_verified: "Not yet verified",
     area_only_note: "Shown by area only, to protect a person's privacy.",
     distance_m: "{d} m",
@@ -61,29 +121,61 @@ export const catalogues = {
     capital_physical_hint: "buildings, halls, green spaces, equipment",
     capital_financial_hint: "grants, funds, credit unions",
     map_label: "Map of community assets",
+    ml_zoom_in: "Zoom in",
+    ml_zoom_out: "Zoom out",
+    ml_reset_bearing: "Drag to rotate the map, click to point north again",
+    ml_attribution: "Show or hide where the data comes from",
     gaps_heading: "Where are the gaps?",
     gaps_hint: "Shade the areas by what they have of the capitals and category chosen above.",
     gaps_measure: "Shade areas by",
     gaps_off: "Nothing (show outlines)",
     measure_count: "Number of assets inside",
     measure_per_1000: "Assets per 1,000 residents",
-    measure_coverage: "Share of residents within walking distance",
+    measure_coverage: "Share of residents within the distance",
     measure_nearest_m: "Typical distance to the nearest (m)",
-    gaps_distance: "Walking distance (m)",
+    gaps_distance: "Distance in a straight line (m)",
+    method_per_1000: "Each area is shaded by how many assets are inside it for every 1,000 people who live there. Darker means better provided.",
+    method_count: "Each area is shaded by how many assets are inside it. Darker means more.",
+    method_coverage: "Each area is shaded by the share of its residents who live within {d} of one (straight-line distance, not the walking route). Darker means more of them.",
+    method_nearest_m: "Each area is shaded by how far its residents typically live from the nearest one (straight-line distance). Darker means nearer.",
     gaps_no_data: "No figure",
-    gaps_flag: "Gap: nothing inside and few residents near one, or in the lowest fifth",
+    gaps_flag: "Gap: nothing inside and fewer than half the residents near one, or among the least provided fifth of areas",
     gap_word: "gap",
+    gaps_col_name: "Area",
+    gaps_col_count: "Count",
+    gaps_col_population: "Residents",
+    gaps_col_per_1000: "Per 1,000",
+    gaps_col_coverage: "Coverage",
     gaps_csv: "Download gaps (CSV)",
     gaps_geojson: "Download gaps (GeoJSON)",
     profile_heading: "{name}: all five capitals per 1,000 residents",
-    profile_median: "median of its {level}s",
+    profile_median: "median of all {level}",
     profile_area: "this area",
-    cluster_label: "{n} assets here: zoom in",
+    cluster_label: "{n} assets here ({mix}): zoom in",
   },
+  cy,
 };
 
-const lang = (document.documentElement.lang || "en").slice(0, 2);
-const messages = catalogues[lang] || catalogues.en;
+const STORE_KEY = "assetmap-lang";
+
+/// The page's language: the one chosen, else the browser's if we have it.
+export function language() {
+  const chosen = globalThis.localStorage?.getItem(STORE_KEY);
+  if (chosen && catalogues[chosen]) return chosen;
+  return (globalThis.navigator?.language || "en").slice(0, 2) === "cy" ? "cy" : "en";
+}
+
+export function otherLanguage() {
+  return language() === "cy" ? "en" : "cy";
+}
+
+/// Switches language: every string is drawn again, so the page reloads.
+export function setLanguage(lang) {
+  localStorage.setItem(STORE_KEY, lang);
+  location.reload();
+}
+
+const messages = catalogues[language()];
 
 export function t(key, vars = {}) {
   const text = messages[key] ?? catalogues.en[key] ?? key;

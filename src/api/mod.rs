@@ -47,6 +47,8 @@ pub struct PageConfig {
     pub attribution: Vec<String>,
     /// The tiles and glyphs we serve ourselves, if any.
     pub basemap: crate::basemap::Served,
+    /// The place the map is of (the sample manifest's name), for the header.
+    pub place: Option<String>,
 }
 
 pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
@@ -92,6 +94,7 @@ async fn page_config(
     axum::Json(serde_json::json!({
         "basemap_style": state.page.basemap_style,
         "attribution": state.page.attribution,
+        "place": state.page.place,
         "levels": state.registry.areas().levels(),
         "bounds": bounds,
         "center": center,

@@ -70,8 +70,15 @@ export async function launch() {
 }
 
 /// A page on the map that records console errors and every request.
-export async function openMap(browser, base, { width = 1280, height = 800, hash = "" } = {}) {
+export async function openMap(browser, base, { width = 1280, height = 800, hash = "", lang = "en" } = {}) {
   const page = await browser.newPage({ viewport: { width, height } });
+  // The language switch's choice, and a print() that only counts (headless
+  // Chromium has no print dialog to wait for).
+  await page.addInitScript((lang) => {
+    localStorage.setItem("assetmap-lang", lang);
+    window.printed = 0;
+    window.print = () => window.printed++;
+  }, lang);
   const errors = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(String(e)));

@@ -1,0 +1,251 @@
+// The legend (also the capital filter), the category menu, and the list
+// of what is in view: the accessible alternative to the map.
+import { t } from "./messages.js";
+import { CAPITALS, state, map, $, status, getJSON, categoryLabel, formatDistance, swatch } from "./core.js";
+import { bboxParam, mapReady } from "./layers.js";
+import { writeHash } from "./url-state.js";
+import { select } from "./details.js";
+import { showGaps } from "./gaps.js";
+import { updateExportLinks } from "./export.js";
+import { rankByName } from "./search.js";
+import { runNear } from "./near.js";
+
+const LIST_LIMIT = 100;
+const FETCH_LIMIT = 10000;
+let refreshToken = 0;
+
+export function filterParams({ withCapitals }) {
+  const p = new URLSearchParams();
+  if (withCapitals && state.enabled.size < CAPITALS.length) p.set("capital", [...state.enabled].join(","));
+  if (state.category) p.set("category", state.category);
+  if (state.q) p.set("q", state.q);
+  return p;
+}
+
+export async function refresh() {
+  if (!mapReady()) return;
+  const token = ++refreshToken;
+  const bbox = bboxParam();
+  const params = filterParams({ withCapitals: false });
+  params.set("bbox", bbox);
+  params.set("limit", String(FETCH_LIMIT));
+  status(t("loading"));
+  document.body.dataset.loading = "true";
+  try {
+    const body = await getJSON(`/api/assets?${params}`);
+    if (token !== refreshToken) return;
+    state.features = body.features;
+    state.matched = body.numberMatched;
+    listShown = LIST_LIMIT;
+    document.body.dataset.bbox = bbox;
+    status("");
+    render();
+  } catch (e) {
+    if (token === refreshToken) status(t("load_error", { message: e.message }), true);
+  } finally {
+    if (token === refreshToken) document.body.dataset.loading = "false";
+  }
+  writeHash();
+  updateExportLinks(bbox);
+}
+
+export function visibleFeatures() {
+  return state.features.filter((f) => state.enabled.has(f.properties.capital));
+}
+
+export function render() {
+  if (!mapReady()) return;
+  const shown = visibleFeatures();
+  const complete = state.features.length === state.matched;
+  const points = shown.map((f) => ({
+    type: "Feature",
+    id: f.id,
+    geometry: { type: "Point", coordinates: f.properties.point },
+    properties: { id: f.id, name: f.properties.name, capital: f.properties.capital },
+  }));
+  map.getSource("assets").setData({ type: "FeatureCollection", features: points });
+  map.getSource("asset-shapes").setData({
+    type: "FeatureCollection",
+    features: shown.filter((f) => f.geometry.type !== "Point"),
+  });
+  const counts = Object.fromEntries(CAPITALS.map((c) => [c, 0]));
+  state.features.forEach((f) => counts[f.properties.capital]++);
+  for (const c of CAPITALS) {
+    $(`count-${c}`).textContent = String(counts[c]);
+  }
+  const inView = complete ? shown.length : state.matched;
+  const count = $("count");
+  count.dataset.count = String(inView);
+  count.textContent = complete ? t("in_view", { n: inView }) : t("in_view_partial", { shown: shown.length, n: state.matched });
+  renderList(shown);
+}
+
+// Tags worth showing in a list (how to get help, for whom), by key.
+const USEFUL_TAGS = ["referral", "type", "sport", "ages", "classification"];
+
+export function tagText(p) {
+  const tags = p.tags || {};
+  const parts = USEFUL_TAGS.filter((k) => tags[k]).map((k) => `${t(`tag_${k}`)}: ${tags[k]}`);
+  if (p.opening_hours) parts.push(`${t("field_opening_hours")}: ${p.opening_hours}`);
+  return parts.join(" · ");
+}
+
+/// One asset as a button that opens its details; with a distance, a
+/// number (as on the map) and its useful tags when asked.
+export function listItem(f, { distance, number, tags, generic } = {}) {
+  const li = document.createElement("li");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.dataset.id = f.id;
+  if (f.id === state.selected) button.classList.add("selected");
+  if (number !== undefined) {
+    const n = document.createElement("span");
+    n.className = "num";
+    n.textContent = String(number);
+    button.append(n);
+  }
+  button.append(swatch(f.properties.capital));
+  const text = document.createElement("span");
+  const name = document.createElement("span");
+  name.className = "name";
+  name.textContent = f.properties.name;
+  const where = generic?.has(f.properties.name) ? placeOf(f.properties) : "";
+  const place = Object.assign(document.createElement("span"), { className: "where", textContent: where ? `, ${where}` : "" });
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  meta.textContent = ` ${t(`capital_${f.properties.capital}`)} · ${categoryLabel(f.properties.category)}`;
+  text.append(name, place, document.createElement("br"), meta);
+  const useful = tags ? tagText(f.properties) : "";
+  if (useful) {
+    const tg = document.createElement("span");
+    tg.className = "tags";
+    tg.textContent = useful;
+    text.append(tg);
+  }
+  button.append(text);
+  if (distance !== undefined) {
+    const d = document.createElement("span");
+    d.className = "dist";
+    d.textContent = formatDistance(distance);
+    d.title = t("straight_line");
+    button.append(d);
+  }
+  button.addEventListener("click", () => select(f.id, true));
+  li.append(button);
+  return li;
+}
+
+/// Names that say too little in a list: shared by several of its assets
+/// ("Trussell Trust", "Post office") or only their category's label.
+export function genericNames(features) {
+  const seen = new Map();
+  features.forEach((f) => seen.set(f.properties.name, (seen.get(f.properties.name) || 0) + 1));
+  return new Set(features.map((f) => f.properties.name).filter((n, i) => seen.get(n) > 1 || n === categoryLabel(features[i].properties.category)));
+}
+
+// Where an asset is, to tell it from others of the same name: the first
+// part of its address, else its postcode.
+function placeOf(p) {
+  return (p.address || "").split(",")[0].trim() || p.postcode || "";
+}
+
+// How many of the list to show: a page at a time, so that every asset in
+// view can be reached from the keyboard without the map.
+let listShown = LIST_LIMIT;
+
+export function renderList(shown) {
+  const list = $("list");
+  const ordered = state.q ? rankByName(shown, state.q) : [...shown].sort(byName);
+  const generic = genericNames(ordered);
+  // Drawn again (the map moved): focus stays on the same asset.
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
+  list.replaceChildren(...ordered.slice(0, listShown).map((f) => listItem(f, { generic })));
+  if (focused) list.querySelector(`button[data-id="${CSS.escape(focused)}"]`)?.focus();
+  const more = ordered.length - listShown;
+  const out = $("list-more");
+  out.replaceChildren();
+  if (ordered.length === 0) out.textContent = t("list_empty");
+  else if (more > 0) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.id = "list-more-button";
+    button.textContent = t("list_more", { n: Math.min(more, LIST_LIMIT), rest: more });
+    button.addEventListener("click", () => {
+      const first = listShown;
+      listShown += LIST_LIMIT;
+      renderList(shown);
+      list.children[first]?.querySelector("button")?.focus();
+    });
+    out.append(button);
+  }
+}
+
+const byName = (a, b) => (a.properties.name || "").localeCompare(b.properties.name || "");
+
+export function buildLegend() {
+  const legend = $("legend");
+  for (const c of CAPITALS) {
+    const li = document.createElement("li");
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = `toggle-${c}`;
+    box.checked = state.enabled.has(c);
+    box.addEventListener("change", () => {
+      box.checked ? state.enabled.add(c) : state.enabled.delete(c);
+      render();
+      showGaps();
+      runNear();
+      writeHash();
+      updateExportLinks(bboxParam());
+    });
+    const text = document.createElement("span");
+    text.innerHTML = "";
+    const name = document.createElement("strong");
+    name.textContent = t(`capital_${c}`);
+    const hint = document.createElement("span");
+    hint.className = "hint";
+    hint.textContent = ` ${t(`capital_${c}_hint`)}`;
+    text.append(name, hint);
+    const count = document.createElement("span");
+    count.className = "count";
+    count.id = `count-${c}`;
+    count.textContent = "0";
+    label.append(box, swatch(c), text, count);
+    li.append(label);
+    legend.append(li);
+  }
+}
+
+export async function buildCategories() {
+  const select = $("category");
+  select.append(new Option(t("all_categories"), ""));
+  const body = await getJSON("/api/categories");
+  for (const { capital, categories } of body.capitals) {
+    const group = document.createElement("optgroup");
+    group.label = t(`capital_${capital}`);
+    for (const c of categories) {
+      state.labels[c.code] = c.label;
+      group.append(new Option(categoryLabel(c.code), c.code));
+    }
+    select.append(group);
+  }
+  setCategory(state.category, false);
+  select.addEventListener("change", () => setCategory(select.value));
+}
+
+/// Filters by a category, or several ("group,sports_club", from a search
+/// for "walking group"), and shows it in the menu.
+export function setCategory(codes, run = true) {
+  state.category = codes;
+  const select = $("category");
+  if (codes && ![...select.options].some((o) => o.value === codes)) {
+    select.append(new Option(codes.split(",").map(categoryLabel).join(", "), codes));
+  }
+  select.value = codes;
+  if (run) {
+    refresh();
+    showGaps();
+    runNear();
+  }
+}
