@@ -17,6 +17,7 @@ mod transfer;
 mod trust;
 mod users;
 mod vocabulary;
+mod withdraw;
 
 pub use error::ApiError;
 
@@ -57,6 +58,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(proposals::router())
         .merge(users::router())
         .merge(trust::router())
+        .merge(withdraw::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(
