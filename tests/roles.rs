@@ -4,7 +4,7 @@
 
 mod common;
 
-use assetmap::auth::Role;
+use assetmap::auth::{Action, Role, MATRIX};
 use common::accounts::{self, send, Who, EAST, IN_WEST, WEST};
 use common::{point, Backend, TestApp, TOKEN};
 use reqwest::Method;
@@ -45,24 +45,55 @@ enum Route {
     AskIntroduction,
     Approve,
     Reject,
+    WithdrawPerson,
     AddUser,
 }
 
 /// Expected status per caller, in the order of `CALLERS`.
+#[rustfmt::skip]
 const TABLE: &[(Route, [u16; 7])] = &[
-    //                     public contrib mod-in mod-out admin token wrong
-    (Route::CreateAsset, [401, 202, 201, 403, 201, 201, 403]),
-    (Route::EditAsset, [401, 202, 200, 403, 200, 200, 403]),
-    (Route::ArchiveAsset, [401, 403, 204, 403, 204, 204, 403]),
-    (Route::VerifyAsset, [401, 403, 200, 403, 200, 200, 403]),
-    (Route::Import, [401, 403, 403, 403, 200, 200, 403]),
-    (Route::Suggest, [201, 201, 201, 201, 201, 201, 403]),
-    (Route::Report, [201, 201, 201, 201, 201, 201, 403]),
-    (Route::AskIntroduction, [201, 201, 201, 201, 201, 201, 403]),
-    (Route::Approve, [401, 403, 200, 403, 200, 200, 403]),
-    (Route::Reject, [401, 403, 200, 403, 200, 200, 403]),
-    (Route::AddUser, [401, 403, 403, 403, 201, 201, 403]),
+    //                              public contrib mod-in mod-out admin token wrong
+    (Route::CreateAsset,           [401, 202, 201, 403, 201, 201, 403]),
+    (Route::EditAsset,             [401, 202, 200, 403, 200, 200, 403]),
+    (Route::ArchiveAsset,          [401, 403, 204, 403, 204, 204, 403]),
+    (Route::VerifyAsset,           [401, 403, 200, 403, 200, 200, 403]),
+    (Route::Import,                [401, 403, 403, 403, 200, 200, 403]),
+    (Route::Suggest,               [201, 201, 201, 201, 201, 201, 403]),
+    (Route::Report,                [201, 201, 201, 201, 201, 201, 403]),
+    (Route::AskIntroduction,       [201, 201, 201, 201, 201, 201, 403]),
+    (Route::Approve,               [401, 403, 200, 403, 200, 200, 403]),
+    (Route::Reject,                [401, 403, 200, 403, 200, 200, 403]),
+    (Route::WithdrawPerson,        [401, 403, 200, 403, 200, 200, 403]),
+    (Route::AddUser,               [401, 403, 403, 403, 201, 201, 403]),
 ];
+
+/// The matrix's action each route is checked against.
+fn action(route: Route) -> Action {
+    match route {
+        Route::CreateAsset => Action::CreateAsset,
+        Route::EditAsset => Action::EditAsset,
+        Route::ArchiveAsset => Action::ArchiveAsset,
+        Route::VerifyAsset => Action::VerifyAsset,
+        Route::Import => Action::Import,
+        Route::Suggest => Action::Suggest,
+        Route::Report => Action::Report,
+        Route::AskIntroduction => Action::AskIntroduction,
+        Route::Approve | Route::Reject => Action::Review,
+        Route::WithdrawPerson => Action::WithdrawPerson,
+        Route::AddUser => Action::ManageUsers,
+    }
+}
+
+#[test]
+fn the_table_covers_every_action_of_the_matrix() {
+    for row in MATRIX {
+        assert!(
+            TABLE.iter().any(|(route, _)| action(*route) == row.action),
+            "{:?} has no route in this test",
+            row.action
+        );
+    }
+}
 
 struct Fixture {
     app: TestApp,
@@ -207,6 +238,12 @@ async fn call(f: &Fixture, route: Route, who: &Who, n: usize) -> (u16, Option<St
             };
             let path = format!("/api/proposals/{id}/{verb}");
             let (s, _) = send(app, who, Method::POST, &path, Some(&body)).await;
+            (s, Some(id))
+        }
+        Route::WithdrawPerson => {
+            let id = fresh_asset(f, skill(&name)).await;
+            let path = format!("/api/assets/{id}/withdraw");
+            let (s, _) = send(app, who, Method::POST, &path, None).await;
             (s, Some(id))
         }
         Route::AddUser => {

@@ -50,7 +50,11 @@ create table proposal (
     decided_at     bigint,
     decided_by     text,
     reason         text,
+    -- The SHA-256 of the code that lets a person withdraw their offer.
+    withdraw_hash  text,
     result_version bigint
 );
 create index proposal_status_idx on proposal (status, created_at);
 create index proposal_proposer_idx on proposal (proposer_id);
+create index proposal_withdraw_idx on proposal (withdraw_hash);
+create index proposal_asset_idx on proposal (asset_id);

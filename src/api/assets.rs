@@ -180,7 +180,9 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 }
 
 pub(super) fn feature_response(status: StatusCode, asset: &Asset) -> Response {
-    let mut response = (status, Json(asset.to_public_feature())).into_response();
+    let mut f = asset.to_public_feature();
+    super::trust::mark_age(&mut f, asset);
+    let mut response = (status, Json(f)).into_response();
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", asset.version)) {
         response.headers_mut().insert(header::ETAG, etag);
     }
@@ -193,6 +195,7 @@ fn collection(page: Page) -> Value {
         .iter()
         .map(|(asset, distance)| {
             let mut f = asset.to_public_feature();
+            super::trust::mark_age(&mut f, asset);
             if let Some(d) = distance {
                 f["properties"]["distance_m"] = json!((d * 10.0).round() / 10.0);
             }

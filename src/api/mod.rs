@@ -21,6 +21,7 @@ mod trust;
 mod users;
 mod vocabulary;
 mod web;
+mod withdraw;
 
 pub use error::ApiError;
 
@@ -65,6 +66,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(users::router())
         .merge(trust::router())
         .merge(basemap::router())
+        .merge(withdraw::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(

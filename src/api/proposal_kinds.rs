@@ -71,6 +71,7 @@ pub fn new_proposal(
         decided_by: None,
         reason: None,
         result_version: None,
+        withdraw_hash: None,
     }
 }
 

@@ -47,9 +47,21 @@ async fn load(state: &AppState, id: &str) -> Result<Proposal, ApiError> {
 }
 
 /// Stores a proposal and answers `status` with it and its `Location`.
-async fn queued(state: &AppState, p: Proposal, status: StatusCode) -> Result<Response, ApiError> {
+/// A person's offer (human capital) comes with a withdrawal code, shown
+/// only in this answer.
+async fn queued(
+    state: &AppState,
+    mut p: Proposal,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let offer = p.kind == "create" && p.payload["feature"]["properties"]["capital"] == "human";
+    let code = offer.then(crate::auth::secrets::random_token);
+    p.withdraw_hash = code.as_deref().map(crate::auth::secrets::token_hash);
     state.registry.store().accounts().add_proposal(&p).await?;
-    let body = json!({"proposal": kinds::full_view(state, &p, false).await?});
+    let mut body = json!({"proposal": kinds::full_view(state, &p, false).await?});
+    if let Some(code) = code {
+        body["withdrawal_code"] = json!(code);
+    }
     let mut response = (status, Json(body)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/proposals/{}", p.id)) {
         response.headers_mut().insert(header::LOCATION, location);

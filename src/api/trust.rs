@@ -41,6 +41,11 @@ fn verifier(caller: &Caller) -> &'static str {
     caller.who.role.map(|r| r.as_str()).unwrap_or("public")
 }
 
+/// Adds `may_be_out_of_date` to a Feature's properties.
+pub fn mark_age(feature: &mut Value, asset: &Asset) {
+    feature["properties"]["may_be_out_of_date"] = json!(may_be_out_of_date(asset, Utc::now()));
+}
+
 async fn verify(
     State(state): State<AppState>,
     caller: Caller,

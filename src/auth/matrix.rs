@@ -26,6 +26,9 @@ pub enum Action {
     /// `GET /api/proposals` (the queue), `POST /api/proposals/{id}/approve`
     /// and `/reject`.
     Review,
+    /// `POST /api/assets/{id}/withdraw`: erase a person's offer on their
+    /// behalf (they can also withdraw with their own code, no account).
+    WithdrawPerson,
     /// `GET /api/users`, `POST /api/users`, `assetmap users`.
     ManageUsers,
 }
@@ -77,6 +80,7 @@ pub const MATRIX: &[Row] = &[
     row(Report,          Queue,  Queue,      Queue,    Queue),
     row(AskIntroduction, Queue,  Queue,      Queue,    Queue),
     row(Review,          Deny,   Deny,       InArea,   Allow),
+    row(WithdrawPerson,  Deny,   Deny,       InArea,   Allow),
     row(ManageUsers,     Deny,   Deny,       Deny,     Allow),
 ];
 

@@ -2,9 +2,10 @@
 //! The SQL is portable between SQLite and PostgreSQL (text ids, integer
 //! seconds), so one macro implements it for each backend.
 
+use super::account_rows::{user_of, ProposalRow, UserRow, PROPOSAL_COLUMNS, USER_COLUMNS};
 use super::backend::SqlStore;
 use super::{Result, StoreError};
-use crate::auth::{from_secs, Role, User};
+use crate::auth::User;
 use async_trait::async_trait;
 use sqlx::{Postgres, Sqlite};
 use uuid::Uuid;
@@ -31,6 +32,8 @@ pub struct Proposal {
     pub decided_by: Option<String>,
     pub reason: Option<String>,
     pub result_version: Option<i64>,
+    /// The hash of the code a person withdraws their offer with.
+    pub withdraw_hash: Option<String>,
 }
 
 #[async_trait]
@@ -78,79 +81,18 @@ pub trait AccountStore: Send + Sync {
         reason: Option<&str>,
         now: i64,
     ) -> Result<bool>;
+    async fn proposal_by_withdraw_hash(&self, hash: &str) -> Result<Option<Proposal>>;
+    /// Erases what the queue and the change log hold of a withdrawn person:
+    /// the payloads of every proposal about the asset (or this proposal),
+    /// pending ones rejected, and the names in the asset's change log.
+    async fn erase_person(
+        &self,
+        asset_id: Option<Uuid>,
+        proposal_id: Option<Uuid>,
+        now: i64,
+    ) -> Result<()>;
     /// Records the asset and version an approval wrote.
     async fn set_proposal_result(&self, id: Uuid, asset_id: Uuid, version: i64) -> Result<()>;
-}
-
-type UserRow = (String, String, String, String, Option<String>, i64, i64);
-
-const USER_COLUMNS: &str =
-    "u.user_id, u.email, u.role, u.areas, u.password_hash, u.disabled, u.created_at";
-
-fn user_of(row: UserRow) -> Result<User> {
-    let (id, email, role, areas, password_hash, disabled, created_at) = row;
-    Ok(User {
-        id: parse_uuid(&id)?,
-        email,
-        role: role.parse::<Role>().map_err(StoreError::Corrupt)?,
-        areas: areas
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-        password_hash,
-        disabled: disabled != 0,
-        created_at: from_secs(created_at),
-    })
-}
-
-fn parse_uuid(s: &str) -> Result<Uuid> {
-    Uuid::parse_str(s).map_err(|_| StoreError::Corrupt(format!("'{s}' is not a UUID")))
-}
-
-#[derive(sqlx::FromRow)]
-struct ProposalRow {
-    proposal_id: String,
-    kind: String,
-    status: String,
-    asset_id: Option<String>,
-    base_version: Option<i64>,
-    payload: String,
-    proposer_id: Option<String>,
-    proposer: String,
-    lon: Option<f64>,
-    lat: Option<f64>,
-    created_at: i64,
-    decided_at: Option<i64>,
-    decided_by: Option<String>,
-    reason: Option<String>,
-    result_version: Option<i64>,
-}
-
-const PROPOSAL_COLUMNS: &str = "proposal_id, kind, status, asset_id, base_version, payload, \
-     proposer_id, proposer, lon, lat, created_at, decided_at, decided_by, reason, result_version";
-
-impl TryFrom<ProposalRow> for Proposal {
-    type Error = StoreError;
-    fn try_from(r: ProposalRow) -> Result<Proposal> {
-        Ok(Proposal {
-            id: parse_uuid(&r.proposal_id)?,
-            kind: r.kind,
-            status: r.status,
-            asset_id: r.asset_id.as_deref().map(parse_uuid).transpose()?,
-            base_version: r.base_version,
-            payload: serde_json::from_str(&r.payload)
-                .map_err(|e| StoreError::Corrupt(format!("proposal payload: {e}")))?,
-            proposer_id: r.proposer_id.as_deref().map(parse_uuid).transpose()?,
-            proposer: r.proposer,
-            point: r.lon.zip(r.lat).map(|(lon, lat)| [lon, lat]),
-            created_at: r.created_at,
-            decided_at: r.decided_at,
-            decided_by: r.decided_by,
-            reason: r.reason,
-            result_version: r.result_version,
-        })
-    }
 }
 
 macro_rules! account_store {
@@ -314,7 +256,7 @@ macro_rules! account_store {
             async fn add_proposal(&self, p: &Proposal) -> Result<()> {
                 sqlx::query(&format!(
                     "insert into proposal ({PROPOSAL_COLUMNS}) values \
-                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
                 ))
                 .bind(p.id.to_string())
                 .bind(&p.kind)
@@ -331,6 +273,7 @@ macro_rules! account_store {
                 .bind(&p.decided_by)
                 .bind(&p.reason)
                 .bind(p.result_version)
+                .bind(&p.withdraw_hash)
                 .execute(&self.pool)
                 .await?;
                 Ok(())
@@ -371,6 +314,47 @@ macro_rules! account_store {
                 .execute(&self.pool)
                 .await?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            async fn proposal_by_withdraw_hash(&self, hash: &str) -> Result<Option<Proposal>> {
+                let row: Option<ProposalRow> = sqlx::query_as(&format!(
+                    "select {PROPOSAL_COLUMNS} from proposal where withdraw_hash = $1"
+                ))
+                .bind(hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(Proposal::try_from).transpose()
+            }
+
+            async fn erase_person(&self, asset_id: Option<Uuid>, proposal_id: Option<Uuid>, now: i64) -> Result<()> {
+                let asset = asset_id.map(|id| id.to_string()).unwrap_or_default();
+                let proposal = proposal_id.map(|id| id.to_string()).unwrap_or_default();
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "update proposal set status = 'rejected', decided_at = $1, decided_by = 'withdrawn', \
+                     reason = 'withdrawn by the person who offered it' \
+                     where status in ('pending', 'approving') and (asset_id = $2 or proposal_id = $3)",
+                )
+                .bind(now)
+                .bind(&asset)
+                .bind(&proposal)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "update proposal set payload = '{\"withdrawn\": true}', proposer = 'withdrawn', \
+                     proposer_id = null, lon = null, lat = null, withdraw_hash = null \
+                     where asset_id = $1 or proposal_id = $2",
+                )
+                .bind(&asset)
+                .bind(&proposal)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("update asset_change set changed_by = 'withdrawn' where cast(asset_id as text) = $1")
+                    .bind(&asset)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn set_proposal_result(&self, id: Uuid, asset_id: Uuid, version: i64) -> Result<()> {

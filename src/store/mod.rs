@@ -1,6 +1,7 @@
 //! The store of record: one trait, a PostGIS backend for production and an
 //! embedded SQLite backend for a single forum with no server to run.
 
+mod account_rows;
 pub mod accounts;
 mod backend;
 mod postgres;
