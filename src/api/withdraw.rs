@@ -11,14 +11,13 @@ use super::extract::JsonBody;
 use super::proposal_kinds::text;
 use super::AppState;
 use crate::auth::{now_secs, secrets, Action, Decision};
-use crate::domain::{Asset, AssetDraft, Capital, FieldError, Status, Visibility};
+use crate::domain::{Asset, AssetDraft, Capital, FieldError, Visibility};
 use crate::store::{Change, ChangeOp, Proposal};
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{SubsecRound, Utc};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -104,7 +103,7 @@ async fn withdraw_by_moderator(
     if caller.decide(&state, Action::WithdrawPerson, &[point])? != Decision::Allow {
         return Err(ApiError::Forbidden("your role may not do that"));
     }
-    if asset.draft.capital != Capital::Human {
+    if asset.draft.capital() != Capital::Human {
         return Err(ApiError::Unprocessable(FieldError::new(
             "id",
             "only people's offers are withdrawn; archive other assets",
@@ -123,29 +122,17 @@ async fn tombstone(state: &AppState, id: uuid::Uuid) -> Result<(), ApiError> {
         return Ok(());
     };
     let at = current.placement().generalised().point;
-    // Every field is listed, so that a field added later has to be decided
-    // here: kept (not personal) or erased.
-    let draft = AssetDraft {
-        name: "Withdrawn offer".into(),
-        capital: current.draft.capital,
-        category: current.draft.category.clone(),
-        description: None,
-        geometry: geo::Geometry::Point(geo::Point::new(at[0], at[1])),
-        address: None,
-        postcode: None,
-        website: None,
-        email: None,
-        phone: None,
-        opening_hours: None,
-        accessibility: None,
-        tags: BTreeMap::new(),
-        source: None,
-        status: Status::Archived,
-        visibility: Visibility::AreaOnly,
-        consent: false,
-        verified_at: None,
-        verified_by: None,
-    };
+    // Nothing of the person is kept: a fixed name, their capital and
+    // category for the counts, the generalised place, no optional field.
+    let draft = AssetDraft::archived(
+        "Withdrawn offer".into(),
+        current.draft.capital(),
+        current.draft.category.clone(),
+        geo::Geometry::Point(geo::Point::new(at[0], at[1])),
+        Some(Visibility::AreaOnly),
+        false,
+    )
+    .map_err(ApiError::Unprocessable)?;
     let now = Utc::now().trunc_subsecs(6);
     let asset = Asset {
         id,

@@ -190,6 +190,23 @@ impl AssetDraft {
         })
     }
 
+    /// An archived draft: never served, so a person's record may be kept
+    /// without consent (the anonymous tombstone left when they withdraw);
+    /// it is still area-only.
+    pub fn archived(
+        name: String,
+        capital: Capital,
+        category: String,
+        geometry: Geometry<f64>,
+        visibility: Option<Visibility>,
+        consent: bool,
+    ) -> Result<AssetDraft, FieldError> {
+        let mut draft = AssetDraft::new(name, capital, category, geometry, visibility, true)?;
+        draft.consent = consent;
+        draft.status = Status::Archived;
+        Ok(draft)
+    }
+
     pub fn capital(&self) -> Capital {
         self.capital
     }

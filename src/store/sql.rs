@@ -405,7 +405,13 @@ impl TryFrom<AssetRow> for Asset {
             crate::domain::parse_geometry(&geometry).map_err(|e| corrupt("geometry", id, e))?;
         // Through the checked constructor like any other draft: a row that
         // breaks the rule for people is reported, never served.
-        let mut draft = AssetDraft::new(
+        let status: crate::domain::Status =
+            r.status.parse().map_err(|e| corrupt("status", id, e))?;
+        let make = match status {
+            crate::domain::Status::Archived => AssetDraft::archived,
+            _ => AssetDraft::new,
+        };
+        let mut draft = make(
             r.name,
             r.capital.parse().map_err(|e| corrupt("capital", id, e))?,
             r.category,
@@ -428,7 +434,7 @@ impl TryFrom<AssetRow> for Asset {
         draft.accessibility = r.accessibility;
         draft.tags = serde_json::from_str(&r.tags).map_err(|e| corrupt("tags", id, e))?;
         draft.source = r.source;
-        draft.status = r.status.parse().map_err(|e| corrupt("status", id, e))?;
+        draft.status = status;
         draft.verified_at = r.verified_at;
         draft.verified_by = r.verified_by;
         Ok(Asset {
