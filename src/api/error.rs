@@ -173,9 +173,10 @@ impl From<StoreError> for ApiError {
         tracing::error!(error = %e, "store error");
         match e {
             StoreError::Unavailable { .. } => ApiError::Unavailable,
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => {
-                ApiError::Unavailable
-            }
+            StoreError::Database {
+                source: sqlx::Error::PoolTimedOut | sqlx::Error::Io(_),
+                ..
+            } => ApiError::Unavailable,
             _ => ApiError::Internal,
         }
     }

@@ -4,6 +4,7 @@
 
 use super::account_rows::{user_of, ProposalRow, UserRow, PROPOSAL_COLUMNS, USER_COLUMNS};
 use super::backend::SqlStore;
+use super::failed;
 use super::{Result, StoreError};
 use crate::auth::User;
 use async_trait::async_trait;
@@ -115,7 +116,7 @@ macro_rules! account_store {
                 .bind(i64::from(user.disabled))
                 .bind(user.created_at.timestamp())
                 .execute(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: add_user"))?;
                 Ok(())
             }
 
@@ -125,7 +126,7 @@ macro_rules! account_store {
                 ))
                 .bind(crate::auth::normalise_email(email))
                 .fetch_optional(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: user_by_email"))?;
                 row.map(user_of).transpose()
             }
 
@@ -134,27 +135,27 @@ macro_rules! account_store {
                     "select {USER_COLUMNS} from app_user u order by u.email"
                 ))
                 .fetch_all(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: users"))?;
                 rows.into_iter().map(user_of).collect()
             }
 
             async fn set_disabled(&self, user_id: Uuid, disabled: bool) -> Result<()> {
                 let id = user_id.to_string();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin().await.map_err(failed("account store: set_disabled"))?;
                 sqlx::query("update app_user set disabled = $1 where user_id = $2")
                     .bind(i64::from(disabled))
                     .bind(&id)
                     .execute(&mut *tx)
-                    .await?;
+                    .await.map_err(failed("account store: set_disabled"))?;
                 if disabled {
                     for table in ["user_session", "api_token", "user_invite"] {
                         sqlx::query(&format!("delete from {table} where user_id = $1"))
                             .bind(&id)
                             .execute(&mut *tx)
-                            .await?;
+                            .await.map_err(failed("account store: set_disabled"))?;
                     }
                 }
-                tx.commit().await?;
+                tx.commit().await.map_err(failed("account store: set_disabled"))?;
                 Ok(())
             }
 
@@ -164,12 +165,12 @@ macro_rules! account_store {
                     .bind(user_id.to_string())
                     .bind(expires_at)
                     .execute(&self.pool)
-                    .await?;
+                    .await.map_err(failed("account store: add_invite"))?;
                 Ok(())
             }
 
             async fn accept_invite(&self, token_hash: &str, password_hash: &str, now: i64) -> Result<Option<User>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin().await.map_err(failed("account store: accept_invite"))?;
                 let spent: Option<(String,)> = sqlx::query_as(
                     "update user_invite set used_at = $1 \
                      where token_hash = $2 and used_at is null and expires_at > $1 returning user_id",
@@ -177,7 +178,7 @@ macro_rules! account_store {
                 .bind(now)
                 .bind(token_hash)
                 .fetch_optional(&mut *tx)
-                .await?;
+                .await.map_err(failed("account store: accept_invite"))?;
                 let Some((user_id,)) = spent else {
                     return Ok(None);
                 };
@@ -185,14 +186,14 @@ macro_rules! account_store {
                     .bind(password_hash)
                     .bind(&user_id)
                     .execute(&mut *tx)
-                    .await?;
+                    .await.map_err(failed("account store: accept_invite"))?;
                 let row: Option<UserRow> = sqlx::query_as(&format!(
                     "select {USER_COLUMNS} from app_user u where u.user_id = $1 and u.disabled = 0"
                 ))
                 .bind(&user_id)
                 .fetch_optional(&mut *tx)
-                .await?;
-                tx.commit().await?;
+                .await.map_err(failed("account store: accept_invite"))?;
+                tx.commit().await.map_err(failed("account store: accept_invite"))?;
                 row.map(user_of).transpose()
             }
 
@@ -205,7 +206,7 @@ macro_rules! account_store {
                 .bind(csrf)
                 .bind(expires_at)
                 .execute(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: add_session"))?;
                 Ok(())
             }
 
@@ -219,7 +220,7 @@ macro_rules! account_store {
                     .bind(session_hash)
                     .bind(now)
                     .fetch_optional(&self.pool)
-                    .await?;
+                    .await.map_err(failed("account store: session"))?;
                 row.map(|(a, b, c, d, e, f, g, csrf)| Ok((user_of((a, b, c, d, e, f, g))?, csrf)))
                     .transpose()
             }
@@ -228,7 +229,7 @@ macro_rules! account_store {
                 sqlx::query("delete from user_session where session_hash = $1")
                     .bind(session_hash)
                     .execute(&self.pool)
-                    .await?;
+                    .await.map_err(failed("account store: end_session"))?;
                 Ok(())
             }
 
@@ -238,7 +239,7 @@ macro_rules! account_store {
                     .bind(user_id.to_string())
                     .bind(now)
                     .execute(&self.pool)
-                    .await?;
+                    .await.map_err(failed("account store: add_api_token"))?;
                 Ok(())
             }
 
@@ -249,7 +250,7 @@ macro_rules! account_store {
                 ))
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: user_by_api_token"))?;
                 row.map(user_of).transpose()
             }
 
@@ -275,7 +276,7 @@ macro_rules! account_store {
                 .bind(p.result_version)
                 .bind(&p.withdraw_hash)
                 .execute(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: add_proposal"))?;
                 Ok(())
             }
 
@@ -285,7 +286,7 @@ macro_rules! account_store {
                 ))
                 .bind(id.to_string())
                 .fetch_optional(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: proposal"))?;
                 row.map(Proposal::try_from).transpose()
             }
 
@@ -296,7 +297,7 @@ macro_rules! account_store {
                 ))
                 .bind(status.unwrap_or_default().to_string())
                 .fetch_all(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: proposals"))?;
                 rows.into_iter().map(Proposal::try_from).collect()
             }
 
@@ -312,7 +313,7 @@ macro_rules! account_store {
                 .bind(id.to_string())
                 .bind(from)
                 .execute(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: decide_proposal"))?;
                 Ok(done.rows_affected() == 1)
             }
 
@@ -322,14 +323,14 @@ macro_rules! account_store {
                 ))
                 .bind(hash)
                 .fetch_optional(&self.pool)
-                .await?;
+                .await.map_err(failed("account store: proposal_by_withdraw_hash"))?;
                 row.map(Proposal::try_from).transpose()
             }
 
             async fn erase_person(&self, asset_id: Option<Uuid>, proposal_id: Option<Uuid>, now: i64) -> Result<()> {
                 let asset = asset_id.map(|id| id.to_string()).unwrap_or_default();
                 let proposal = proposal_id.map(|id| id.to_string()).unwrap_or_default();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin().await.map_err(failed("account store: erase_person"))?;
                 sqlx::query(
                     "update proposal set status = 'rejected', decided_at = $1, decided_by = 'withdrawn', \
                      reason = 'withdrawn by the person who offered it' \
@@ -339,7 +340,7 @@ macro_rules! account_store {
                 .bind(&asset)
                 .bind(&proposal)
                 .execute(&mut *tx)
-                .await?;
+                .await.map_err(failed("account store: erase_person"))?;
                 sqlx::query(
                     "update proposal set payload = '{\"withdrawn\": true}', proposer = 'withdrawn', \
                      proposer_id = null, lon = null, lat = null, withdraw_hash = null \
@@ -348,12 +349,12 @@ macro_rules! account_store {
                 .bind(&asset)
                 .bind(&proposal)
                 .execute(&mut *tx)
-                .await?;
+                .await.map_err(failed("account store: erase_person"))?;
                 sqlx::query("update asset_change set changed_by = 'withdrawn' where cast(asset_id as text) = $1")
                     .bind(&asset)
                     .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
+                    .await.map_err(failed("account store: erase_person"))?;
+                tx.commit().await.map_err(failed("account store: erase_person"))?;
                 Ok(())
             }
 
@@ -363,7 +364,7 @@ macro_rules! account_store {
                     .bind(version)
                     .bind(id.to_string())
                     .execute(&self.pool)
-                    .await?;
+                    .await.map_err(failed("account store: set_proposal_result"))?;
                 Ok(())
             }
         }

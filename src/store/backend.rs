@@ -2,6 +2,7 @@
 //! between them is a handful of constants here and the SQL dialect in
 //! `sql.rs`.
 
+use super::failed;
 use super::sql::{self, AreaRow, AssetRow, ChangeRow, IndexRow, PostcodeRow, Statements};
 use super::{Change, LoggedChange, Result, Store};
 use crate::domain::{Area, Asset, Postcode};
@@ -55,13 +56,27 @@ where
 {
     /// Runs one bulk load of areas or postcodes and moves the reference
     /// stamp, in one transaction, so that servers see the load or nothing.
-    async fn load_reference(&self, statement: &str, rows: String) -> Result<()> {
-        let mut tx = self.pool.begin_with(DB::BEGIN_WRITE).await?;
-        sqlx::query(statement).bind(rows).execute(&mut *tx).await?;
+    async fn load_reference(
+        &self,
+        name: &'static str,
+        statement: &str,
+        rows: String,
+    ) -> Result<()> {
+        let mut tx = self
+            .pool
+            .begin_with(DB::BEGIN_WRITE)
+            .await
+            .map_err(failed("begin"))?;
+        sqlx::query(statement)
+            .bind(rows)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed(name))?;
         sqlx::query(&self.sql.bump_reference)
             .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+            .await
+            .map_err(failed("bump_reference"))?;
+        tx.commit().await.map_err(failed("commit"))?;
         Ok(())
     }
 }
@@ -89,14 +104,21 @@ where
     }
 
     async fn ping(&self) -> Result<()> {
-        sqlx::query("select 1").execute(&self.pool).await?;
+        sqlx::query("select 1")
+            .execute(&self.pool)
+            .await
+            .map_err(failed("ping"))?;
         Ok(())
     }
 
     async fn write(&self, changes: &[Change]) -> Result<i64> {
-        let mut tx = self.pool.begin_with(DB::BEGIN_WRITE).await?;
+        let mut tx = self
+            .pool
+            .begin_with(DB::BEGIN_WRITE)
+            .await
+            .map_err(failed("begin"))?;
         let last = sql::write_changes(&mut tx, &self.sql, changes).await?;
-        tx.commit().await?;
+        tx.commit().await.map_err(failed("commit"))?;
         Ok(last)
     }
 
@@ -104,7 +126,8 @@ where
         let row: Option<AssetRow> = sqlx::query_as(&self.sql.by_id)
             .bind(id.to_string())
             .fetch_optional(&self.pool)
-            .await?;
+            .await
+            .map_err(failed("by_id"))?;
         row.map(Asset::try_from).transpose()
     }
 
@@ -112,22 +135,28 @@ where
         let rows: Vec<AssetRow> = sqlx::query_as(&self.sql.by_ids)
             .bind(sql::ids_json(ids))
             .fetch_all(&self.pool)
-            .await?;
+            .await
+            .map_err(failed("by_ids"))?;
         Ok(sql::in_order(ids, sql::convert_all(rows)?))
     }
 
     async fn index_records(&self) -> Result<(Vec<IndexRecord>, i64)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await.map_err(failed("begin"))?;
         if let Some(snapshot) = DB::SNAPSHOT {
-            sqlx::query(snapshot).execute(&mut *tx).await?;
+            sqlx::query(snapshot)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed("snapshot"))?;
         }
         let (last_seq,): (i64,) = sqlx::query_as(&self.sql.last_seq)
             .fetch_one(&mut *tx)
-            .await?;
+            .await
+            .map_err(failed("last_seq"))?;
         let rows: Vec<IndexRow> = sqlx::query_as(&self.sql.index_records)
             .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
+            .await
+            .map_err(failed("index_records"))?;
+        tx.commit().await.map_err(failed("commit"))?;
         Ok((sql::convert_all(rows)?, last_seq))
     }
 
@@ -136,7 +165,8 @@ where
             .bind(seq)
             .bind(limit)
             .fetch_all(&self.pool)
-            .await?;
+            .await
+            .map_err(failed("changes_since"))?;
         sql::convert_all(rows)
     }
 
@@ -144,12 +174,16 @@ where
         let rows: Vec<(String,)> = sqlx::query_as(&self.sql.text_search)
             .bind(needle.to_string())
             .fetch_all(&self.pool)
-            .await?;
+            .await
+            .map_err(failed("text_search"))?;
         sql::parse_ids(rows)
     }
 
     async fn all_assets(&self) -> Result<Vec<Asset>> {
-        let rows: Vec<AssetRow> = sqlx::query_as(&self.sql.all).fetch_all(&self.pool).await?;
+        let rows: Vec<AssetRow> = sqlx::query_as(&self.sql.all)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failed("all"))?;
         sql::convert_all(rows)
     }
 
@@ -158,37 +192,52 @@ where
             .bind(prefix.to_string())
             .bind(prefix.chars().count() as i32)
             .fetch_all(&self.pool)
-            .await?;
+            .await
+            .map_err(failed("by_source_prefix"))?;
         sql::convert_all(rows)
     }
 
     async fn upsert_areas(&self, areas: &[Area]) -> Result<()> {
-        self.load_reference(&self.sql.upsert_areas, sql::areas_json(areas))
-            .await
+        self.load_reference(
+            "upsert_areas",
+            &self.sql.upsert_areas,
+            sql::areas_json(areas),
+        )
+        .await
     }
 
     async fn set_population(&self, values: &[(String, f64)]) -> Result<Vec<String>> {
-        self.load_reference(&self.sql.set_population, sql::population_json(values))
-            .await?;
+        self.load_reference(
+            "set_population",
+            &self.sql.set_population,
+            sql::population_json(values),
+        )
+        .await?;
         Ok(sql::unmatched(values, &self.areas().await?))
     }
 
     async fn areas(&self) -> Result<Vec<Area>> {
         let rows: Vec<AreaRow> = sqlx::query_as(&self.sql.areas)
             .fetch_all(&self.pool)
-            .await?;
+            .await
+            .map_err(failed("areas"))?;
         sql::convert_all(rows)
     }
 
     async fn load_postcodes(&self, rows: &[Postcode]) -> Result<()> {
-        self.load_reference(&self.sql.load_postcodes, sql::postcodes_json(rows))
-            .await
+        self.load_reference(
+            "load_postcodes",
+            &self.sql.load_postcodes,
+            sql::postcodes_json(rows),
+        )
+        .await
     }
 
     async fn postcodes(&self) -> Result<Vec<Postcode>> {
         let rows: Vec<PostcodeRow> = sqlx::query_as(&self.sql.postcodes)
             .fetch_all(&self.pool)
-            .await?;
+            .await
+            .map_err(failed("postcodes"))?;
         sql::convert_all(rows)
     }
 
@@ -199,7 +248,8 @@ where
     async fn reference_stamp(&self) -> Result<String> {
         let (stamp,): (String,) = sqlx::query_as(&self.sql.reference_stamp)
             .fetch_one(&self.pool)
-            .await?;
+            .await
+            .map_err(failed("reference_stamp"))?;
         Ok(stamp)
     }
 }

@@ -32,13 +32,24 @@ pub enum StoreError {
     },
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    /// Which statement failed, and how; never the connection string.
+    #[error("database error in {statement}: {source}")]
+    Database {
+        statement: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
     #[error("migrations failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Names the statement a database error came from:
+/// `.await.map_err(failed("by_id"))?`.
+pub(crate) fn failed(statement: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |source| StoreError::Database { statement, source }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeOp {

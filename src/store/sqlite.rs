@@ -14,7 +14,8 @@ impl SqlStore<Sqlite> {
     pub async fn open(url: &str) -> Result<SqliteStore> {
         // WAL lets readers go on while one writer writes; the busy timeout
         // makes a second process (the CLI importer) wait its turn.
-        let options = SqliteConnectOptions::from_str(url)?
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(super::failed("reading the SQLite URL"))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)

@@ -1,0 +1,309 @@
+//! The statements of both SQL backends: one column list, rendered in each
+//! dialect.
+
+#[derive(Debug, Clone, Copy)]
+pub enum Dialect {
+    Postgres,
+    Sqlite,
+}
+
+/// How a column's value crosses into and out of SQL.
+#[derive(Clone, Copy)]
+enum Kind {
+    Id,
+    Geometry,
+    Json,
+    Plain,
+}
+
+/// Every column of `asset`: how its value crosses into SQL, and its type
+/// when PostgreSQL reads it from a JSON row.
+const COLUMNS: &[(&str, Kind, &str)] = &[
+    ("asset_id", Kind::Id, "text"),
+    ("name", Kind::Plain, "text"),
+    ("capital", Kind::Plain, "text"),
+    ("category", Kind::Plain, "text"),
+    ("description", Kind::Plain, "text"),
+    ("geom", Kind::Geometry, "text"),
+    ("point_lon", Kind::Plain, "float8"),
+    ("point_lat", Kind::Plain, "float8"),
+    ("min_lon", Kind::Plain, "float8"),
+    ("min_lat", Kind::Plain, "float8"),
+    ("max_lon", Kind::Plain, "float8"),
+    ("max_lat", Kind::Plain, "float8"),
+    ("address", Kind::Plain, "text"),
+    ("postcode", Kind::Plain, "text"),
+    ("website", Kind::Plain, "text"),
+    ("email", Kind::Plain, "text"),
+    ("phone", Kind::Plain, "text"),
+    ("opening_hours", Kind::Plain, "text"),
+    ("accessibility", Kind::Plain, "text"),
+    ("tags", Kind::Json, "text"),
+    ("source", Kind::Plain, "text"),
+    ("status", Kind::Plain, "text"),
+    ("visibility", Kind::Plain, "text"),
+    ("consent_at", Kind::Plain, "timestamptz"),
+    ("verified_at", Kind::Plain, "timestamptz"),
+    ("verified_by", Kind::Plain, "text"),
+    ("search_text", Kind::Plain, "text"),
+    ("created_at", Kind::Plain, "timestamptz"),
+    ("created_by", Kind::Plain, "text"),
+    ("updated_at", Kind::Plain, "timestamptz"),
+    ("updated_by", Kind::Plain, "text"),
+    ("version", Kind::Plain, "int8"),
+];
+
+const INDEX_COLUMNS: &[&str] = &[
+    "status",
+    "visibility",
+    "version",
+    "capital",
+    "category",
+    "point_lon",
+    "point_lat",
+    "min_lon",
+    "min_lat",
+    "max_lon",
+    "max_lat",
+];
+
+impl Dialect {
+    fn value_in(self, kind: Kind, param: &str) -> String {
+        match (self, kind) {
+            (Dialect::Postgres, Kind::Id) => format!("{param}::uuid"),
+            (Dialect::Postgres, Kind::Geometry) => {
+                format!("ST_SetSRID(ST_GeomFromGeoJSON({param}), 4326)")
+            }
+            (Dialect::Postgres, Kind::Json) => format!("{param}::jsonb"),
+            _ => param.to_string(),
+        }
+    }
+
+    fn value_out(self, kind: Kind, column: &str) -> String {
+        match (self, kind) {
+            (Dialect::Postgres, Kind::Id) => format!("{column}::text as {column}"),
+            // 15 decimals keep every digit a double holds for a coordinate.
+            (Dialect::Postgres, Kind::Geometry) => {
+                format!("ST_AsGeoJSON({column}, 15) as {column}")
+            }
+            (Dialect::Postgres, Kind::Json) => format!("{column}::text as {column}"),
+            _ => column.to_string(),
+        }
+    }
+
+    fn id_out(self) -> String {
+        self.value_out(Kind::Id, "asset_id")
+    }
+
+    /// The columns of an `IndexRow`, read from the `asset` table aliased `a`.
+    fn index_select(self) -> String {
+        let id = match self {
+            Dialect::Postgres => "a.asset_id::text as asset_id",
+            Dialect::Sqlite => "a.asset_id as asset_id",
+        };
+        std::iter::once(id.to_string())
+            .chain(INDEX_COLUMNS.iter().map(|c| format!("a.{c} as {c}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `asset_id` is one of the ids in a JSON array bound at `param`.
+    fn id_in_json_list(self, param: &str) -> String {
+        match self {
+            Dialect::Postgres => {
+                format!("asset_id in (select jsonb_array_elements_text({param}::jsonb)::uuid)")
+            }
+            Dialect::Sqlite => format!("asset_id in (select value from json_each({param}))"),
+        }
+    }
+
+    /// Bulk writes take their rows as one JSON array bound at `$1`: one
+    /// statement, so all rows land or none, and one round trip.
+    fn json_rows(self, columns: &[(&str, &str)]) -> String {
+        match self {
+            Dialect::Postgres => {
+                let cols: Vec<String> = columns.iter().map(|(c, t)| format!("{c} {t}")).collect();
+                format!("jsonb_to_recordset($1::jsonb) as x({})", cols.join(", "))
+            }
+            // Each row is parsed once into JSONB and its fields read from
+            // that: json_extract on the text would parse the row again
+            // for every column.
+            Dialect::Sqlite => {
+                let cols: Vec<String> = columns
+                    .iter()
+                    .map(|(c, _)| format!("j ->> '$.{c}' as {c}"))
+                    .collect();
+                format!(
+                    "(select {} from (select jsonb(value) as j from json_each($1))) as x",
+                    cols.join(", ")
+                )
+            }
+        }
+    }
+
+    fn upsert_areas(self) -> String {
+        let rows = self.json_rows(&[
+            ("code", "text"),
+            ("name", "text"),
+            ("level", "text"),
+            ("geom", "text"),
+            ("updated_at", "timestamptz"),
+        ]);
+        format!(
+            "insert into area (area_code, name, level, geom, updated_at) \
+             select x.code, x.name, x.level, {}, x.updated_at from {rows} where true \
+             on conflict (area_code) do update set name = excluded.name, level = excluded.level, \
+             geom = excluded.geom, updated_at = excluded.updated_at",
+            self.value_in(Kind::Geometry, "x.geom")
+        )
+    }
+
+    fn set_population(self) -> String {
+        let rows = self.json_rows(&[("code", "text"), ("value", "float8")]);
+        match self {
+            Dialect::Postgres => format!(
+                "update area set population = x.value from {rows} where area.area_code = x.code"
+            ),
+            Dialect::Sqlite => format!(
+                "update area set population = (select x.value from {rows} where x.code = area.area_code) \
+                 where area_code in (select json_extract(value, '$.code') from json_each($1))"
+            ),
+        }
+    }
+
+    fn load_postcodes(self) -> String {
+        let rows = self.json_rows(&[
+            ("postcode", "text"),
+            ("lon", "float8"),
+            ("lat", "float8"),
+            ("lsoa_code", "text"),
+        ]);
+        format!(
+            "insert into postcode (postcode, lon, lat, lsoa_code) \
+             select x.postcode, x.lon, x.lat, x.lsoa_code from {rows} where true \
+             on conflict (postcode) do update set lon = excluded.lon, lat = excluded.lat, \
+             lsoa_code = excluded.lsoa_code"
+        )
+    }
+
+    fn contains(self, haystack: &str, needle: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("strpos({haystack}, {needle}) > 0"),
+            Dialect::Sqlite => format!("instr({haystack}, {needle}) > 0"),
+        }
+    }
+}
+
+/// Statements rendered once per store.
+pub struct Statements {
+    pub insert: String,
+    pub update: String,
+    pub reserve_seqs: String,
+    pub log_changes: String,
+    pub by_id: String,
+    pub by_ids: String,
+    pub index_records: String,
+    pub last_seq: String,
+    pub changes_since: String,
+    pub text_search: String,
+    pub all: String,
+    pub by_source_prefix: String,
+    pub upsert_areas: String,
+    pub set_population: String,
+    pub areas: String,
+    pub load_postcodes: String,
+    pub postcodes: String,
+    pub reference_stamp: String,
+    pub bump_reference: String,
+}
+
+impl Statements {
+    pub fn new(d: Dialect) -> Statements {
+        let names: Vec<&str> = COLUMNS.iter().map(|(n, _, _)| *n).collect();
+        let from_row: Vec<String> = COLUMNS
+            .iter()
+            .map(|(name, kind, _)| d.value_in(*kind, &format!("x.{name}")))
+            .collect();
+        let select: Vec<String> = COLUMNS
+            .iter()
+            .map(|(name, kind, _)| d.value_out(*kind, name))
+            .collect();
+        let select = select.join(", ");
+        let mut row_columns: Vec<(&str, &str)> = COLUMNS.iter().map(|(n, _, t)| (*n, *t)).collect();
+        let rows = d.json_rows(&row_columns);
+        row_columns.push(("expected_version", "int8"));
+        let rows_with_expected = d.json_rows(&row_columns);
+        let assignments: Vec<String> = names
+            .iter()
+            .zip(&from_row)
+            .skip(1)
+            .map(|(n, v)| format!("{n} = {v}"))
+            .collect();
+        let change_rows = d.json_rows(&[
+            ("seq", "int8"),
+            ("asset_id", "text"),
+            ("version", "int8"),
+            ("op", "text"),
+            ("changed_at", "timestamptz"),
+            ("changed_by", "text"),
+        ]);
+        Statements {
+            insert: format!(
+                "insert into asset ({}) select {} from {rows} where true",
+                names.join(", "),
+                from_row.join(", ")
+            ),
+            update: format!(
+                "update asset set {} from {rows_with_expected} \
+                 where asset.asset_id = {} and asset.version = x.expected_version \
+                 returning {}",
+                assignments.join(", "),
+                from_row[0],
+                d.value_out(Kind::Id, "asset.asset_id").replace(" as asset.asset_id", " as asset_id"),
+            ),
+            reserve_seqs: "update change_counter set last_seq = last_seq + $1 returning last_seq".into(),
+            log_changes: format!(
+                "insert into asset_change (seq, asset_id, version, op, changed_at, changed_by) \
+                 select x.seq, {}, x.version, x.op, x.changed_at, x.changed_by from {change_rows} where true",
+                d.value_in(Kind::Id, "x.asset_id")
+            ),
+            by_id: format!(
+                "select {select} from asset where asset_id = {}",
+                d.value_in(Kind::Id, "$1")
+            ),
+            by_ids: format!("select {select} from asset where {}", d.id_in_json_list("$1")),
+            index_records: format!(
+                "select {} from asset a where a.status <> 'archived'",
+                d.index_select()
+            ),
+            last_seq: "select last_seq from change_counter".into(),
+            changes_since: format!(
+                "select c.seq as seq, {} from asset_change c \
+                 join asset a on a.asset_id = c.asset_id \
+                 where c.seq > $1 order by c.seq limit $2",
+                d.index_select()
+            ),
+            text_search: format!(
+                "select {} from asset where status <> 'archived' and {}",
+                d.id_out(),
+                d.contains("search_text", "$1")
+            ),
+            all: format!("select {select} from asset order by asset_id"),
+            // A prefix compared as a substring, not with LIKE, whose
+            // wildcards a data set's name could contain.
+            by_source_prefix: format!(
+                "select {select} from asset where substr(source, 1, $2) = $1 order by source"
+            ),
+            upsert_areas: d.upsert_areas(),
+            set_population: d.set_population(),
+            areas: format!(
+                "select area_code, name, level, {}, population from area order by level, area_code",
+                d.value_out(Kind::Geometry, "geom")
+            ),
+            load_postcodes: d.load_postcodes(),
+            postcodes: "select postcode, lon, lat, lsoa_code from postcode order by postcode".into(),
+            reference_stamp: "select cast(stamp as text) from reference_stamp".into(),
+            bump_reference: "update reference_stamp set stamp = stamp + 1".into(),
+        }
+    }
+}
