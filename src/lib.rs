@@ -3,8 +3,8 @@
 pub mod analysis;
 pub mod api;
 pub mod app;
-pub mod backup;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod domain;

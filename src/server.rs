@@ -7,7 +7,6 @@
 
 use axum::extract::ConnectInfo;
 use axum::{Extension, Router};
-use tower::Layer;
 use clap::Args;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -15,6 +14,7 @@ use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tower::Layer;
 
 /// How long a client may take, and how many imports may run at once.
 #[derive(Args, Debug, Clone)]

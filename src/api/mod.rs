@@ -10,10 +10,11 @@ mod extract;
 mod gaps;
 mod health;
 pub mod limits;
+mod ogc;
 mod postcodes;
-mod security;
 mod proposal_kinds;
 mod proposals;
+mod security;
 mod session;
 mod transfer;
 mod trust;
@@ -59,6 +60,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(proposals::router())
         .merge(users::router())
         .merge(trust::router())
+        .merge(ogc::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(

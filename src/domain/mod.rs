@@ -8,8 +8,8 @@ mod coords;
 mod error;
 mod feature;
 mod geometry;
-mod postcode;
 mod input;
+mod postcode;
 mod privacy;
 mod vocabulary;
 
@@ -20,6 +20,6 @@ pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
 pub use error::FieldError;
 pub use feature::geometry_json;
 pub use geometry::{check_geometry, parse_geometry};
-pub use postcode::normalise_postcode;
 pub use input::{check_dataset, check_tag, check_text, check_timestamp, clip};
+pub use postcode::normalise_postcode;
 pub use vocabulary::Vocabulary;
