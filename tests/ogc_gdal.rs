@@ -62,12 +62,12 @@ async fn copied(gpkg: &Path, dir: &Path, name: &str) -> Vec<Value> {
     doc["features"].as_array().unwrap().clone()
 }
 
-/// ogr2ogr from the server's `assets` collection, with extra arguments.
-async fn copy_assets(app: &TestApp, dir: &Path, name: &str, extra: &[&str]) -> Vec<Value> {
+/// ogr2ogr from one of the server's collections, with extra arguments.
+async fn copy(app: &TestApp, layer: &str, dir: &Path, name: &str, extra: &[&str]) -> Vec<Value> {
     let gpkg = dir.join(format!("{name}.gpkg"));
     let mut args: Vec<String> = vec!["-f".into(), "GPKG".into(), gpkg.display().to_string()];
     args.push(format!("OAPIF:{}/ogc", app.base));
-    args.push("assets".into());
+    args.push(layer.into());
     args.extend(extra.iter().map(|s| s.to_string()));
     run("ogr2ogr", args).await;
     copied(&gpkg, dir, name).await
@@ -131,7 +131,7 @@ async fn gdal_lists_copies_and_filters_the_sample_map(backend: Backend) {
     }
 
     // ogr2ogr copies every asset with the export's attributes.
-    let copied = by_id(&copy_assets(&app, dir.path(), "all", &[]).await);
+    let copied = by_id(&copy(&app, "assets", dir.path(), "all", &[]).await);
     let export: Value = app
         .client
         .get(app.url("/api/export.geojson"))
@@ -168,11 +168,27 @@ async fn gdal_lists_copies_and_filters_the_sample_map(backend: Backend) {
     let extra: Vec<&str> = std::iter::once("-spat")
         .chain(spat.iter().map(String::as_str))
         .collect();
-    let filtered = by_id(&copy_assets(&app, dir.path(), "bbox", &extra).await);
+    let filtered = by_id(&copy(&app, "assets", dir.path(), "bbox", &extra).await);
     let query = format!("/api/assets?limit=10000&bbox={}", spat.join(","));
     let (_, api) = app.get_json(&query).await;
     let expected = by_id(api["features"].as_array().unwrap());
     assert!(!expected.is_empty() && expected.len() < exported.len());
+    assert_eq!(
+        filtered.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+
+    // A capital, as its own collection and as a filter on `assets`.
+    let (_, api) = app.get_json("/api/assets?limit=10000&capital=social").await;
+    let expected = by_id(api["features"].as_array().unwrap());
+    assert!(!expected.is_empty() && expected.len() < exported.len());
+    let layer = by_id(&copy(&app, "assets-social", dir.path(), "social", &[]).await);
+    assert_eq!(
+        layer.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    let filter = ["-where", "capital = 'social'"];
+    let filtered = by_id(&copy(&app, "assets", dir.path(), "where", &filter).await);
     assert_eq!(
         filtered.keys().collect::<Vec<_>>(),
         expected.keys().collect::<Vec<_>>()

@@ -201,7 +201,7 @@ async fn a_person_shows_no_place_address_or_contact_on_any_route(backend: Backen
         .await
         .unwrap();
     assert_eq!(r.headers()["cache-control"], "private, no-store");
-    assert_eq!(r.headers()["vary"], "Authorization");
+    assert_eq!(r.headers()["vary"], "Authorization, Cookie");
     let whole: Value = r.json().await.unwrap();
     assert_eq!(whole["geometry"]["coordinates"], json!(EXACT));
     let p = &whole["properties"];
