@@ -276,6 +276,15 @@ async fn a_browser_gets_escaped_html(backend: Backend) {
         )),
         "{html}"
     );
+    // The pages' stylesheet comes from this server, as the policy wants.
+    assert!(html.contains("href=\"/ogc/style.css\""));
+    let css = app
+        .client
+        .get(app.url("/ogc/style.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
     // ?f=json wins over a browser's Accept.
     let r = app
         .client

@@ -7,6 +7,13 @@ use super::text;
 use serde_json::Value;
 use std::fmt::Write;
 
+/// The pages' look, served from this server (the policy allows no inline
+/// style): readable type, and wide tables that scroll on a phone.
+pub const STYLE: &str = "body{font:16px/1.4 system-ui,sans-serif;margin:1rem;max-width:72rem}\
+.scroll{overflow-x:auto}table{border-collapse:collapse}\
+th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}\
+td{overflow-wrap:anywhere}nav{margin-bottom:1rem}\n";
+
 /// Text made safe for HTML content and quoted attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -28,7 +35,8 @@ pub fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · assetmap OGC API</title></head><body>\
+         <title>{title} · assetmap OGC API</title>\
+         <link rel=\"stylesheet\" href=\"/ogc/style.css\"></head><body>\
          <nav><a href=\"/ogc?f=html\">assetmap OGC API</a> · \
          <a href=\"/ogc/collections?f=html\">Collections</a></nav>\
          <h1>{title}</h1>\n{body}\n</body></html>\n"
@@ -84,7 +92,7 @@ pub fn conformance(doc: &Value) -> String {
 
 pub fn collections(doc: &Value) -> String {
     let mut out = String::from(
-        "<table><thead><tr><th>Collection</th><th>Description</th></tr></thead><tbody>",
+        "<div class=\"scroll\"><table><thead><tr><th>Collection</th><th>Description</th></tr></thead><tbody>",
     );
     for c in doc["collections"].as_array().into_iter().flatten() {
         let href = link_of(c, "self").unwrap_or_default();
@@ -95,7 +103,7 @@ pub fn collections(doc: &Value) -> String {
             escape(text(&c["description"]))
         );
     }
-    out + "</tbody></table>" + &links(doc)
+    out + "</tbody></table></div>" + &links(doc)
 }
 
 pub fn collection(doc: &Value) -> String {
@@ -141,7 +149,7 @@ pub fn items(doc: &Value) -> String {
     let self_href = link_of(doc, "self").unwrap_or_default();
     let base = self_href.split('?').next().unwrap_or_default();
     let mut out = format!(
-        "<p>{} of {} matched.</p><table><thead><tr><th>id</th>",
+        "<p>{} of {} matched.</p><div class=\"scroll\"><table><thead><tr><th>id</th>",
         doc["numberReturned"], doc["numberMatched"]
     );
     for c in &columns {
@@ -160,7 +168,7 @@ pub fn items(doc: &Value) -> String {
         }
         out.push_str("</tr>");
     }
-    out.push_str("</tbody></table><p>");
+    out.push_str("</tbody></table></div><p>");
     for (rel, label) in [("prev", "Previous page"), ("next", "Next page")] {
         if let Some(href) = link_of(doc, rel) {
             let _ = write!(out, "{} ", anchor(href, label));

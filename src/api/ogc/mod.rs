@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/ogc", get(landing))
         .route("/ogc/", get(landing))
         .route("/ogc/conformance", get(conformance))
+        .route("/ogc/style.css", get(style))
         .route("/ogc/collections", get(collections::list))
         .route("/ogc/collections/{id}", get(collections::one))
         .route("/ogc/collections/{id}/items", get(items::list))
@@ -69,6 +70,13 @@ async fn conformance(params: Params, headers: HeaderMap) -> Result<Response, Api
         ],
     });
     Ok(ogc.respond(body, "Conformance", html::conformance))
+}
+
+async fn style() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        html::STYLE,
+    )
 }
 
 /// The value of a JSON string field, or "".
