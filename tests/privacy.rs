@@ -135,6 +135,11 @@ async fn a_person_shows_no_place_address_or_contact_on_any_route(backend: Backen
         "/api/assets?q=bike".to_string(),
         "/api/assets?within=W1".to_string(),
         "/api/export.geojson".to_string(),
+        format!("/ogc/collections/assets/items/{id}"),
+        format!("/ogc/collections/assets-human/items/{id}"),
+        "/ogc/collections/assets/items?bbox=-2.5,53.3,-2.2,53.5".to_string(),
+        "/ogc/collections/assets-human/items?q=bike".to_string(),
+        "/ogc/collections/assets/items?datetime=2000-01-01/..".to_string(),
     ];
     for route in &json_routes {
         let r = app.client.get(app.url(route)).send().await.unwrap();
@@ -154,6 +159,20 @@ async fn a_person_shows_no_place_address_or_contact_on_any_route(backend: Backen
         .await
         .unwrap();
     assert_hidden("/api/export.csv", &csv);
+    // The OGC API's pages for a browser, and its JSON even to a moderator:
+    // it is a public service and reads no token.
+    for route in [
+        format!("/ogc/collections/assets/items/{id}?f=html"),
+        "/ogc/collections/assets-human/items?f=html".to_string(),
+    ] {
+        let html = app.client.get(app.url(&route)).send().await.unwrap();
+        let html = html.text().await.unwrap();
+        assert!(html.contains("Jo: bike repair"), "{route}: {html}");
+        assert_hidden(&route, &html);
+    }
+    let route = format!("/ogc/collections/assets/items/{id}");
+    let r = app.request(Method::GET, &route).send().await.unwrap();
+    assert_hidden("OGC by id with the token", &r.text().await.unwrap());
     assert!(csv.contains("Jo: bike repair"), "{csv}");
     // Searching for what is hidden finds nothing.
     for q in [
@@ -182,7 +201,7 @@ async fn a_person_shows_no_place_address_or_contact_on_any_route(backend: Backen
         .await
         .unwrap();
     assert_eq!(r.headers()["cache-control"], "private, no-store");
-    assert_eq!(r.headers()["vary"], "Authorization");
+    assert_eq!(r.headers()["vary"], "Authorization, Cookie");
     let whole: Value = r.json().await.unwrap();
     assert_eq!(whole["geometry"]["coordinates"], json!(EXACT));
     let p = &whole["properties"];
@@ -209,10 +228,18 @@ async fn a_proposed_asset_is_not_public(backend: Backend) {
     assert_eq!(r.status(), 200);
     let whole: Value = r.json().await.unwrap();
     assert_eq!(whole["properties"]["status"], "proposed");
+    let ogc = format!(
+        "/ogc/collections/assets/items/{}",
+        created["id"].as_str().unwrap()
+    );
+    let r = app.request(Method::GET, &ogc).send().await.unwrap();
+    assert_eq!(r.status(), 404, "{ogc}");
     for route in [
         "/api/assets?bbox=-2.5,53.3,-2.2,53.5",
         "/api/assets?q=library",
         "/api/export.geojson",
+        "/ogc/collections/assets/items",
+        "/ogc/collections/assets-public/items?f=html",
     ] {
         let text = app
             .client

@@ -11,6 +11,7 @@ mod extract;
 mod gaps;
 mod health;
 pub mod limits;
+mod ogc;
 mod postcodes;
 mod proposal_kinds;
 mod proposals;
@@ -67,6 +68,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(trust::router())
         .merge(basemap::router())
         .merge(withdraw::router())
+        .merge(ogc::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(
