@@ -9,5 +9,7 @@ pub mod domain;
 pub mod export;
 pub mod import;
 pub mod index;
+pub mod readmodel;
 pub mod service;
 pub mod store;
+pub mod tiles;

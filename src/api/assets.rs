@@ -6,13 +6,12 @@ use super::error::ApiError;
 use super::extract::{JsonBody, Params};
 use super::AppState;
 use crate::domain::{Asset, BBox, FieldError, Lat, Lon, LonLat};
-use crate::service::{AssetQuery, Page, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
+use crate::service::{AssetQuery, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -25,13 +24,12 @@ pub fn router() -> Router<AppState> {
 const DEFAULT_LIMIT: usize = 100;
 const DEFAULT_K: usize = 10;
 
-async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
+async fn list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let query = parse_filters(&params, &state)?;
-    let page = state.registry.query(&query).await?;
-    Ok(Json(collection(page)))
+    Ok(json_bytes(state.registry.query_json(&query)))
 }
 
-async fn nearest(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
+async fn nearest(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let center =
         center(&params)?.ok_or_else(|| ApiError::bad("lon", "lon and lat are required"))?;
     let k = params.parse::<usize>("k")?.unwrap_or(DEFAULT_K);
@@ -49,13 +47,16 @@ async fn nearest(State(state): State<AppState>, params: Params) -> Result<Json<V
         &state,
     )?;
     query.limit = k;
-    let page = state.registry.query(&query).await?;
-    Ok(Json(collection(page)))
+    Ok(json_bytes(state.registry.query_json(&query)))
 }
 
 async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let asset = state.registry.get(parse_id(&id)?).await?;
-    Ok(feature_response(StatusCode::OK, &asset))
+    let found = state.registry.public_feature(parse_id(&id)?).await?;
+    let mut response = json_bytes(found.body);
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", found.version)) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    Ok(response)
 }
 
 async fn create(
@@ -125,24 +126,16 @@ fn feature_response(status: StatusCode, asset: &Asset) -> Response {
     response
 }
 
-fn collection(page: Page) -> Value {
-    let features: Vec<Value> = page
-        .items
-        .iter()
-        .map(|(asset, distance)| {
-            let mut f = asset.to_public_feature();
-            if let Some(d) = distance {
-                f["properties"]["distance_m"] = json!((d * 10.0).round() / 10.0);
-            }
-            f
-        })
-        .collect();
-    json!({
-        "type": "FeatureCollection",
-        "numberMatched": page.number_matched,
-        "numberReturned": features.len(),
-        "features": features,
-    })
+/// A JSON body already written by the read model.
+fn json_bytes(body: Vec<u8>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 fn center(params: &Params) -> Result<Option<LonLat>, ApiError> {

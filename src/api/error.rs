@@ -102,6 +102,11 @@ impl IntoResponse for ApiError {
             body["error"]["current_version"] = json!(current);
         }
         let mut response = (status, Json(body)).into_response();
+        if matches!(self, ApiError::Unavailable) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         if matches!(self, ApiError::Unauthorized) {
             response
                 .headers_mut()

@@ -8,6 +8,7 @@ mod extract;
 mod gaps;
 mod health;
 mod postcodes;
+mod tiles;
 mod transfer;
 mod vocabulary;
 
@@ -45,6 +46,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(postcodes::router())
         .merge(transfer::router())
         .merge(gaps::router())
+        .merge(tiles::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(

@@ -6,6 +6,7 @@ mod asset;
 mod capital;
 mod coords;
 mod error;
+mod rings;
 mod vocabulary;
 
 pub use area::{Area, Postcode};
@@ -16,4 +17,5 @@ pub use asset::{
 pub use capital::Capital;
 pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
 pub use error::FieldError;
+pub use rings::MAX_VERTICES;
 pub use vocabulary::Vocabulary;
