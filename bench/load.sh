@@ -51,6 +51,8 @@ serve_and_measure() { # url label
   local r
   r=$(wrk -t2 -c16 -d"$DURATION" -s bench/bbox.lua "http://127.0.0.1:$PORT" | grep '^RESULT')
   say "| $label GET /api/assets?bbox=..&limit=10000 | ${r#RESULT } | |"
+  r=$(wrk -t2 -c16 -d"$DURATION" -s bench/tiles.lua "http://127.0.0.1:$PORT" | grep '^RESULT')
+  say "| $label tiles, z6-z16 mix, first pass drawn then cached | ${r#RESULT } | |"
   r=$(wrk -t2 -c16 -d10s "http://127.0.0.1:$PORT/api/categories" | awk '/Requests\/sec/ {print $2}')
   say "| $label /api/categories (trivial route) | $r req/s | |"
   kill $pid; wait $pid 2>/dev/null || true

@@ -76,6 +76,7 @@ fn assets(areas: &[Area]) -> Vec<IndexRecord> {
                     min: p,
                     max: p,
                 },
+                view: None,
             }
         })
         .collect()

@@ -34,6 +34,7 @@ fn records(n: usize) -> Vec<IndexRecord> {
                     min: [lon, lat],
                     max: [lon + d, lat + d],
                 },
+                view: None,
             }
         })
         .collect()

@@ -13,5 +13,7 @@ pub mod export;
 pub mod import;
 pub mod index;
 pub mod server;
+pub mod readmodel;
 pub mod service;
 pub mod store;
+pub mod tiles;

@@ -145,12 +145,30 @@ pub fn gaps(
     postcodes: &[&Postcode],
     params: &GapParams,
 ) -> GapReport {
-    gaps_for(
-        index,
-        areas,
-        &Residents::new(areas, postcodes, &params.level),
-        params,
-    )
+    gaps_from(target_points(index, params), areas, postcodes, params)
+}
+
+/// As `gaps`, from the points of the assets in question (`target_points`),
+/// so that a caller can take them under the index's lock and compute
+/// without it, leaving writes free meanwhile.
+pub fn gaps_from(
+    targets: Vec<[f64; 2]>,
+    areas: &AreaSet,
+    postcodes: &[&Postcode],
+    params: &GapParams,
+) -> GapReport {
+    let residents = Residents::new(areas, postcodes, &params.level);
+    gaps_for_targets(targets, areas, &residents, params)
+}
+
+/// The points of the assets a question is about.
+pub fn target_points(index: &AssetIndex, params: &GapParams) -> Vec<[f64; 2]> {
+    let filter = Filter::for_query(index, &params.capitals, &params.categories);
+    index
+        .entries()
+        .filter(|e| filter.accepts(e))
+        .map(|e| e.point)
+        .collect()
 }
 
 /// As `gaps`, with residents already placed for `params.level`.
@@ -160,18 +178,20 @@ pub fn gaps_for(
     residents: &Residents,
     params: &GapParams,
 ) -> GapReport {
+    gaps_for_targets(target_points(index, params), areas, residents, params)
+}
+
+fn gaps_for_targets(
+    targets: Vec<[f64; 2]>,
+    areas: &AreaSet,
+    residents: &Residents,
+    params: &GapParams,
+) -> GapReport {
     assert_eq!(
         residents.level, params.level,
         "residents are placed per level"
     );
-    let filter = Filter::for_query(index, &params.capitals, &params.categories);
     let level: Vec<_> = areas.at_level(&params.level).collect();
-
-    let targets: Vec<[f64; 2]> = index
-        .entries()
-        .filter(|e| filter.accepts(e))
-        .map(|e| e.point)
-        .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for p in &targets {
         if let Some(a) = areas.assign(*p, &params.level) {
@@ -396,11 +416,35 @@ pub fn profile(
     code: &str,
     distance_m: f64,
 ) -> Option<Profile> {
+    profile_from(&profile_targets(index), areas, postcodes, code, distance_m)
+}
+
+/// The points of each capital's assets, in `Capital::ALL` order: what a
+/// profile needs of the index.
+pub fn profile_targets(index: &AssetIndex) -> Vec<Vec<[f64; 2]>> {
+    let mut targets = vec![Vec::new(); Capital::ALL.len()];
+    let filter = Filter::default();
+    for e in index.entries().filter(|e| filter.accepts(e)) {
+        let i = Capital::ALL.iter().position(|c| *c == e.capital);
+        targets[i.expect("every capital is in ALL")].push(e.point);
+    }
+    targets
+}
+
+/// As `profile`, from `profile_targets`.
+pub fn profile_from(
+    targets: &[Vec<[f64; 2]>],
+    areas: &AreaSet,
+    postcodes: &[&Postcode],
+    code: &str,
+    distance_m: f64,
+) -> Option<Profile> {
     let area = areas.get(code)?;
     let residents = Residents::new(areas, postcodes, &area.level);
     let capitals = Capital::ALL
         .iter()
-        .map(|capital| {
+        .zip(targets)
+        .map(|(capital, targets)| {
             let params = GapParams {
                 level: area.level.clone(),
                 capitals: vec![*capital],
@@ -409,7 +453,7 @@ pub fn profile(
                 rank_by: Measure::Per1000,
                 min_coverage: DEFAULT_MIN_COVERAGE,
             };
-            let report = gaps_for(index, areas, &residents, &params);
+            let report = gaps_for_targets(targets.clone(), areas, &residents, &params);
             let median = |m: Measure| median(report.rows.iter().filter_map(|r| m.of(r)).collect());
             let level_median = LevelMedian {
                 count: median(Measure::Count),

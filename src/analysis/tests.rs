@@ -27,6 +27,7 @@ fn asset(n: u128, x: f64, y: f64, category: &str) -> IndexRecord {
             min: [x, y],
             max: [x, y],
         },
+        view: None,
     }
 }
 

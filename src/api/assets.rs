@@ -8,15 +8,14 @@ use super::extract::{JsonBody, Params};
 use super::AppState;
 use crate::auth::{Action, Decision};
 use crate::domain::{
-    check_text, parse_geometry, Asset, BBox, FieldError, Lat, Lon, LonLat, Placement, Status,
+    check_text, parse_geometry, Asset, BBox, FieldError, Lat, Lon, LonLat, Placement,
 };
-use crate::service::{AssetQuery, Page, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
+use crate::service::{AssetQuery, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -29,13 +28,12 @@ pub fn router() -> Router<AppState> {
 const DEFAULT_LIMIT: usize = 100;
 const DEFAULT_K: usize = 10;
 
-async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
+async fn list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let query = parse_filters(&params, &state)?;
-    let page = state.registry.query(&query).await?;
-    Ok(Json(collection(page)))
+    Ok(json_bytes(state.registry.query_json(&query)))
 }
 
-async fn nearest(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
+async fn nearest(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let center =
         center(&params)?.ok_or_else(|| ApiError::bad("lon", "lon and lat are required"))?;
     let k = params.parse::<usize>("k")?.unwrap_or(DEFAULT_K);
@@ -53,24 +51,20 @@ async fn nearest(State(state): State<AppState>, params: Params) -> Result<Json<V
         &state,
     )?;
     query.limit = k;
-    let page = state.registry.query(&query).await?;
-    Ok(Json(collection(page)))
+    Ok(json_bytes(state.registry.query_json(&query)))
 }
 
-/// The public record, or the whole one for a moderator. A proposed asset
-/// is not public yet: to anyone else it does not exist. A missing or wrong
-/// token reads as the public does.
+/// The public record (from memory), or the whole one for a moderator
+/// (from the store). A proposed asset is not public yet: to anyone else it
+/// does not exist. A missing or wrong token reads as the public does.
 async fn read(
     State(state): State<AppState>,
     Path(id): Path<String>,
     caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
-    let asset = state.registry.get(parse_id(&id)?).await?;
-    let moderator = caller.is_ok_and(|c| c.who.moderates());
-    if asset.draft.status == Status::Proposed && !moderator {
-        return Err(ApiError::NotFound(format!("no asset with id {}", asset.id)));
-    }
-    let mut response = if moderator {
+    let id = parse_id(&id)?;
+    let mut response = if caller.is_ok_and(|c| c.who.moderates()) {
+        let asset = state.registry.get(id).await?;
         let mut r = feature_response(StatusCode::OK, &asset);
         *r.body_mut() = Json(asset.to_moderator_feature())
             .into_response()
@@ -81,7 +75,12 @@ async fn read(
         );
         r
     } else {
-        feature_response(StatusCode::OK, &asset)
+        let found = state.registry.public_feature(id).await?;
+        let mut r = json_bytes(found.body);
+        if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", found.version)) {
+            r.headers_mut().insert(header::ETAG, etag);
+        }
+        r
     };
     // The answer depends on who asks: no cache may give one to the other.
     response.headers_mut().insert(
@@ -180,8 +179,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 }
 
 pub(super) fn feature_response(status: StatusCode, asset: &Asset) -> Response {
-    let mut f = asset.to_public_feature();
-    super::trust::mark_age(&mut f, asset);
+    let f = asset.to_public_feature();
     let mut response = (status, Json(f)).into_response();
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", asset.version)) {
         response.headers_mut().insert(header::ETAG, etag);
@@ -189,25 +187,16 @@ pub(super) fn feature_response(status: StatusCode, asset: &Asset) -> Response {
     response
 }
 
-fn collection(page: Page) -> Value {
-    let features: Vec<Value> = page
-        .items
-        .iter()
-        .map(|(asset, distance)| {
-            let mut f = asset.to_public_feature();
-            super::trust::mark_age(&mut f, asset);
-            if let Some(d) = distance {
-                f["properties"]["distance_m"] = json!((d * 10.0).round() / 10.0);
-            }
-            f
-        })
-        .collect();
-    json!({
-        "type": "FeatureCollection",
-        "numberMatched": page.number_matched,
-        "numberReturned": features.len(),
-        "features": features,
-    })
+/// A JSON body already written by the read model.
+fn json_bytes(body: Vec<u8>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 fn center(params: &Params) -> Result<Option<LonLat>, ApiError> {

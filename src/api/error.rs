@@ -125,7 +125,7 @@ impl IntoResponse for ApiError {
             body["error"]["current_version"] = json!(current);
         }
         let mut response = (status, Json(body)).into_response();
-        if matches!(self, ApiError::Busy(_)) {
+        if matches!(self, ApiError::Busy(_) | ApiError::Unavailable) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));

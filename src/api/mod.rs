@@ -17,6 +17,7 @@ mod proposal_kinds;
 mod proposals;
 mod security;
 mod session;
+mod tiles;
 mod transfer;
 mod trust;
 mod users;
@@ -69,6 +70,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(basemap::router())
         .merge(withdraw::router())
         .merge(ogc::router())
+        .merge(tiles::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::{json, Value};
 
 pub fn router() -> Router<AppState> {
@@ -23,27 +23,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/verification", get(oldest_first))
 }
 
-/// After this long without a check an asset "may be out of date".
-pub const STALE_AFTER_DAYS: i64 = 365;
-
 /// When the asset was last known right: verified, or else created.
 fn last_checked(a: &Asset) -> DateTime<Utc> {
     a.draft.verified_at.unwrap_or(a.created_at)
 }
 
 pub fn may_be_out_of_date(a: &Asset, now: DateTime<Utc>) -> bool {
-    now - last_checked(a) > Duration::days(STALE_AFTER_DAYS)
+    a.may_be_out_of_date(now)
 }
 
 /// Who verified, as the public sees it: the role, not the person (the
 /// change log keeps who).
 fn verifier(caller: &Caller) -> &'static str {
     caller.who.role.map(|r| r.as_str()).unwrap_or("public")
-}
-
-/// Adds `may_be_out_of_date` to a Feature's properties.
-pub fn mark_age(feature: &mut Value, asset: &Asset) {
-    feature["properties"]["may_be_out_of_date"] = json!(may_be_out_of_date(asset, Utc::now()));
 }
 
 async fn verify(

@@ -237,7 +237,25 @@ impl AssetDraft {
     }
 }
 
+/// After this long without a check an asset "may be out of date".
+pub const STALE_AFTER_DAYS: i64 = 365;
+
+/// Whether an asset last known right (verified, or else created) that
+/// long ago may be out of date by `now`: shown on the map, in lists and in
+/// exports, so that nobody relies on a record no one has checked.
+pub fn may_be_out_of_date(
+    verified_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    now - verified_at.unwrap_or(created_at) > chrono::Duration::days(STALE_AFTER_DAYS)
+}
+
 impl Asset {
+    pub fn may_be_out_of_date(&self, now: DateTime<Utc>) -> bool {
+        may_be_out_of_date(self.draft.verified_at, self.created_at, now)
+    }
+
     pub fn placement(&self) -> Placement {
         Placement::of(&self.draft.geometry)
     }

@@ -179,6 +179,10 @@ impl Asset {
         props.insert("version".into(), json!(self.version));
         props.insert("created_at".into(), json!(self.created_at.to_rfc3339()));
         props.insert("updated_at".into(), json!(self.updated_at.to_rfc3339()));
+        props.insert(
+            "may_be_out_of_date".into(),
+            json!(self.may_be_out_of_date(chrono::Utc::now())),
+        );
         // Where distances are measured to, and where a map can pin a park.
         let point = self.placement().for_visibility(d.visibility()).point;
         props.insert("point".into(), json!(point));

@@ -50,7 +50,9 @@ pub fn check_geometry(geometry: &Geometry<f64>) -> Result<(), String> {
         }
         Geometry::MultiPolygon(mp) => mp.0.iter().try_for_each(check_polygon),
         _ => Err("expected a Point, Polygon or MultiPolygon".into()),
-    }
+    }?;
+    // Only once every coordinate is known to be a number.
+    super::rings::check_rings(geometry)
 }
 
 fn check_polygon(poly: &geo::Polygon<f64>) -> Result<(), String> {

@@ -25,6 +25,7 @@ const PUBLIC_FIELDS: &[&str] = &[
     "version",
     "created_at",
     "updated_at",
+    "may_be_out_of_date",
     "point",
 ];
 

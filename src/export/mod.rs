@@ -3,10 +3,8 @@
 
 pub mod cells;
 
-use crate::domain::{Asset, Visibility};
 use crate::service::{AssetQuery, Registry, ServiceError};
 use futures_util::Stream;
-use serde_json::Value;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -47,26 +45,9 @@ impl Format {
             Format::Csv => "",
         }
     }
-
-    /// A chunk of assets; `first` says whether one was written before.
-    fn render(self, assets: &[Asset], first: bool) -> String {
-        let mut out = String::new();
-        for (i, a) in assets.iter().enumerate() {
-            match self {
-                Format::GeoJson => {
-                    if !(first && i == 0) {
-                        out.push_str(",\n");
-                    }
-                    out.push_str(&a.to_public_feature().to_string());
-                }
-                Format::Csv => out.push_str(&csv_row(a)),
-            }
-        }
-        out
-    }
 }
 
-const COLUMNS: &[&str] = &[
+pub(crate) const COLUMNS: &[&str] = &[
     "id",
     "name",
     "capital",
@@ -93,36 +74,11 @@ const COLUMNS: &[&str] = &[
     "wkt",
 ];
 
-fn csv_line(fields: impl Iterator<Item = String>) -> String {
+pub(crate) fn csv_line(fields: impl Iterator<Item = String>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(fields.collect::<Vec<_>>())
         .expect("writing to memory");
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
-}
-
-/// One CSV row from the public feature, so area-only assets are generalised
-/// here exactly as in GeoJSON.
-fn csv_row(a: &Asset) -> String {
-    let f = a.to_public_feature();
-    let p = &f["properties"];
-    let text = |v: &Value| match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let placement = a.placement().for_visibility(a.draft.visibility());
-    let wkt = match a.draft.visibility() {
-        Visibility::Exact => wkt::ToWkt::wkt_string(&a.draft.geometry),
-        Visibility::AreaOnly => format!("POINT({} {})", placement.point[0], placement.point[1]),
-    };
-    csv_line(COLUMNS.iter().map(|c| match *c {
-        "lon" => placement.point[0].to_string(),
-        "lat" => placement.point[1].to_string(),
-        "wkt" => wkt.clone(),
-        "tags" => p["tags"].to_string(),
-        "version" => text(&p["version"]),
-        other => cells::neutralise(text(&p[other])),
-    }))
 }
 
 async fn ids(registry: &Registry, query: &AssetQuery) -> Result<Vec<Uuid>, ServiceError> {
@@ -144,8 +100,7 @@ pub async fn write_all(
     let ids = ids(registry, query).await?;
     out.write_all(format.header().as_bytes())?;
     for (n, chunk) in ids.chunks(CHUNK).enumerate() {
-        let assets = registry.store().get_many(chunk).await?;
-        out.write_all(format.render(&assets, n == 0).as_bytes())?;
+        out.write_all(registry.export_chunk(chunk, format, n == 0).as_bytes())?;
     }
     out.write_all(format.footer().as_bytes())?;
     out.flush()?;
@@ -173,13 +128,8 @@ pub async fn stream(
             match step {
                 Step::Header => Some((Ok(format.header()), Step::Chunk(0))),
                 Step::Chunk(i) if i < chunks.len() => {
-                    let item = registry
-                        .store()
-                        .get_many(&chunks[i])
-                        .await
-                        .map(|assets| format.render(&assets, i == 0))
-                        .map_err(std::io::Error::other);
-                    Some((item, Step::Chunk(i + 1)))
+                    let item = registry.export_chunk(&chunks[i], format, i == 0);
+                    Some((Ok(item), Step::Chunk(i + 1)))
                 }
                 Step::Chunk(_) => Some((Ok(format.footer().to_string()), Step::Footer)),
                 Step::Footer => None,

@@ -26,6 +26,9 @@ pub struct IndexRecord {
     pub status: Status,
     pub visibility: Visibility,
     pub placement: Placement,
+    /// The public view, where the record came with one (writes, the
+    /// change log and start-up do; tests of the tree alone need not).
+    pub view: Option<Box<crate::readmodel::PublicAsset>>,
 }
 
 /// One answer: an asset and, where the query has a centre, its distance.
@@ -45,6 +48,10 @@ pub struct AssetIndex {
     /// the asset back.
     archived: HashMap<Uuid, i64>,
     last_seq: i64,
+    /// The read model: each live asset's public view.
+    views: HashMap<Uuid, Box<crate::readmodel::PublicAsset>>,
+    /// Bumped by every change applied: caches of rendered answers key on it.
+    generation: u64,
 }
 
 impl AssetIndex {
@@ -53,11 +60,14 @@ impl AssetIndex {
     pub fn bulk_load(records: impl IntoIterator<Item = IndexRecord>, last_seq: i64) -> Self {
         let mut index = AssetIndex::default();
         let mut entries = Vec::new();
-        for r in records {
+        for mut r in records {
             if r.status == Status::Archived {
                 continue;
             }
             let e = index.entry_for(&r);
+            if let Some(view) = r.view.take() {
+                index.views.insert(e.id, view);
+            }
             index.by_id.insert(e.id, e.clone());
             entries.push(e);
         }
@@ -118,12 +128,17 @@ impl AssetIndex {
             let old = old.clone();
             self.tree.remove(&old);
             self.by_id.remove(&r.id);
+            self.views.remove(&r.id);
         } else if self.archived.get(&r.id).is_some_and(|v| *v >= r.version) {
             return false;
         }
+        self.generation += 1;
         if r.status == Status::Archived {
             self.archived.insert(r.id, r.version);
             return true;
+        }
+        if let Some(view) = &r.view {
+            self.views.insert(r.id, view.clone());
         }
         let e = self.entry_for(r);
         self.tree.insert(e.clone());
@@ -222,6 +237,24 @@ impl AssetIndex {
     pub fn get(&self, id: Uuid) -> Option<&Entry> {
         self.by_id.get(&id)
     }
+
+    /// Live entries whose bounds meet the box from `lo` to `hi` (no
+    /// antimeridian handling): for tiles.
+    pub fn points_in(&self, lo: [f64; 2], hi: [f64; 2]) -> impl Iterator<Item = &Entry> {
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_corners(lo, hi))
+    }
+
+    /// The public view of a live asset.
+    pub fn view(&self, id: Uuid) -> Option<&crate::readmodel::PublicAsset> {
+        self.views.get(&id).map(|v| &**v)
+    }
+
+    /// Changes with every write applied, so a cached answer can tell
+    /// whether it is still current.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
 }
 
 fn sort_by_distance(hits: &mut [Hit]) {
@@ -233,6 +266,7 @@ mod tests;
 
 impl IndexRecord {
     pub fn of(asset: &crate::domain::Asset) -> IndexRecord {
+        let placement = asset.placement();
         IndexRecord {
             id: asset.id,
             version: asset.version,
@@ -240,7 +274,10 @@ impl IndexRecord {
             category: asset.draft.category.clone(),
             status: asset.draft.status,
             visibility: asset.draft.visibility(),
-            placement: asset.placement(),
+            placement,
+            view: Some(Box::new(crate::readmodel::PublicAsset::of(
+                asset, placement,
+            ))),
         }
     }
 }

@@ -15,6 +15,7 @@ fn record(rng: &mut SmallRng, lon: f64, lat: f64) -> IndexRecord {
             min: [lon, lat],
             max: [lon, lat],
         },
+        view: None,
     }
 }
 

@@ -44,17 +44,7 @@ impl Registry {
 
     /// Every asset a query matches, in answer order, ignoring paging.
     pub async fn matching(&self, q: &AssetQuery) -> Result<Vec<Hit>> {
-        let text_ids = match &q.text {
-            Some(text) => Some(
-                self.store
-                    .text_search(&text.to_lowercase())
-                    .await?
-                    .into_iter()
-                    .collect::<HashSet<Uuid>>(),
-            ),
-            None => None,
-        };
-        Ok(self.hits(q, text_ids))
+        Ok(self.public_matching(q))
     }
 
     /// The spatial and attribute part of a query, answered from the index.

@@ -23,14 +23,17 @@ impl Registry {
         let postcodes = self.postcodes();
         let points: Vec<&Postcode> = postcodes.values().collect();
         let areas = self.areas();
-        crate::analysis::gaps(&self.index(), &areas, &points, params)
+        // The points under the lock, the work without it: writes go on.
+        let targets = crate::analysis::target_points(&self.index(), params);
+        crate::analysis::gaps_from(targets, &areas, &points, params)
     }
 
     pub fn profile(&self, code: &str, distance_m: f64) -> Option<crate::analysis::Profile> {
         let postcodes = self.postcodes();
         let points: Vec<&Postcode> = postcodes.values().collect();
         let areas = self.areas();
-        crate::analysis::profile(&self.index(), &areas, &points, code, distance_m)
+        let targets = crate::analysis::profile_targets(&self.index());
+        crate::analysis::profile_from(&targets, &areas, &points, code, distance_m)
     }
 
     pub fn postcodes(&self) -> Arc<HashMap<String, Postcode>> {

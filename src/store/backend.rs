@@ -152,12 +152,20 @@ where
             .fetch_one(&mut *tx)
             .await
             .map_err(failed("last_seq"))?;
-        let rows: Vec<IndexRow> = sqlx::query_as(&self.sql.index_records)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(failed("index_records"))?;
+        // Streamed and converted row by row: the compact records are all
+        // that is ever held, not every row's text as well.
+        let mut records = Vec::new();
+        {
+            let mut rows = sqlx::query_as::<_, IndexRow>(&self.sql.index_records).fetch(&mut *tx);
+            while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows)
+                .await
+                .map_err(failed("index_records"))?
+            {
+                records.push(IndexRecord::try_from(row)?);
+            }
+        }
         tx.commit().await.map_err(failed("commit"))?;
-        Ok((sql::convert_all(rows)?, last_seq))
+        Ok((records, last_seq))
     }
 
     async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<LoggedChange>> {

@@ -12,7 +12,9 @@ impl SqlStore<Postgres> {
     pub async fn connect(url: &str) -> Result<PgStore> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            // Reads come from memory; a write waits this long for the
+            // database before it answers 503, rather than hanging.
+            .acquire_timeout(Duration::from_millis(1_500))
             .connect(url)
             .await
             .map_err(|source| StoreError::Unavailable {

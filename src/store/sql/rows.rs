@@ -108,6 +108,8 @@ pub struct IndexRow {
     min_lat: f64,
     max_lon: f64,
     max_lat: f64,
+    #[sqlx(flatten)]
+    public: crate::readmodel::PublicRow,
 }
 
 impl TryFrom<IndexRow> for IndexRecord {
@@ -115,7 +117,7 @@ impl TryFrom<IndexRow> for IndexRecord {
 
     fn try_from(r: IndexRow) -> Result<IndexRecord, StoreError> {
         let id = &r.asset_id;
-        Ok(IndexRecord {
+        let mut record = IndexRecord {
             id: Uuid::parse_str(id).map_err(|e| corrupt("id", id, e))?,
             version: r.version,
             capital: r
@@ -136,7 +138,14 @@ impl TryFrom<IndexRow> for IndexRecord {
                 min: [r.min_lon, r.min_lat],
                 max: [r.max_lon, r.max_lat],
             },
-        })
+            view: None,
+        };
+        let view = r
+            .public
+            .into_view(&record)
+            .map_err(|e| corrupt("public view", id, e))?;
+        record.view = Some(Box::new(view));
+        Ok(record)
     }
 }
 

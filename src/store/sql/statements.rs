@@ -65,6 +65,21 @@ const INDEX_COLUMNS: &[&str] = &[
     "min_lat",
     "max_lon",
     "max_lat",
+    // The public view the read model keeps.
+    "name",
+    "description",
+    "address",
+    "postcode",
+    "website",
+    "email",
+    "phone",
+    "opening_hours",
+    "accessibility",
+    "source",
+    "verified_at",
+    "verified_by",
+    "created_at",
+    "updated_at",
 ];
 
 impl Dialect {
@@ -82,9 +97,12 @@ impl Dialect {
     fn value_out(self, kind: Kind, column: &str) -> String {
         match (self, kind) {
             (Dialect::Postgres, Kind::Id) => format!("{column}::text as {column}"),
-            // 15 decimals keep every digit a double holds for a coordinate.
+            // PostGIS writes the shortest text that reads back as the same
+            // double, up to this many decimals: 20 covers any coordinate
+            // (15 lost the last digit of some, so replicas reading the
+            // change log disagreed with the writer in the last place).
             (Dialect::Postgres, Kind::Geometry) => {
-                format!("ST_AsGeoJSON({column}, 15) as {column}")
+                format!("ST_AsGeoJSON({column}, 20) as {column}")
             }
             (Dialect::Postgres, Kind::Json) => format!("{column}::text as {column}"),
             _ => column.to_string(),
@@ -97,11 +115,24 @@ impl Dialect {
 
     /// The columns of an `IndexRow`, read from the `asset` table aliased `a`.
     fn index_select(self) -> String {
-        let id = match self {
-            Dialect::Postgres => "a.asset_id::text as asset_id",
-            Dialect::Sqlite => "a.asset_id as asset_id",
+        // The geometry only where the public sees more than a point.
+        let [id, tags, geom] = match self {
+            Dialect::Postgres => [
+                "a.asset_id::text as asset_id",
+                "a.tags::text as tags",
+                "case when a.visibility = 'exact' and GeometryType(a.geom) <> 'POINT' \
+                 then ST_AsGeoJSON(a.geom, 20) end as geom",
+            ],
+            Dialect::Sqlite => [
+                "a.asset_id as asset_id",
+                "a.tags as tags",
+                "case when a.visibility = 'exact' and json_extract(a.geom, '$.type') <> 'Point' \
+                 then a.geom end as geom",
+            ],
         };
-        std::iter::once(id.to_string())
+        [id, tags, geom]
+            .into_iter()
+            .map(str::to_string)
             .chain(INDEX_COLUMNS.iter().map(|c| format!("a.{c} as {c}")))
             .collect::<Vec<_>>()
             .join(", ")

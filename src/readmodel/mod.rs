@@ -1,0 +1,21 @@
+//! The read model: every live asset's public view, in memory on every
+//! replica, beside the R-tree that finds it. Public reads (queries, pages,
+//! nearest, within, text search, exports, tiles) are answered from here
+//! and written straight into the response; the store is read at start-up,
+//! by the change-log tail, and for what only moderators see.
+
+mod csv;
+mod json;
+mod privacy;
+mod row;
+mod service;
+mod view;
+
+pub use csv::csv_row;
+pub use json::{write_collection, write_feature};
+pub use row::PublicRow;
+pub use service::PublicFeature;
+pub use view::{Field, PublicAsset};
+
+#[cfg(test)]
+mod tests;
