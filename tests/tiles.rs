@@ -76,7 +76,6 @@ fn decode(tile: &[u8]) -> Vec<Decoded> {
             .iter()
             .filter(|f| f.0 == n)
             .map(|f| f.1.clone())
-            .map(|b| b)
             .map(|b| {
                 if n == 3 {
                     return String::from_utf8(b).unwrap();
@@ -127,10 +126,13 @@ fn project(p: [f64; 2], z: u32, x: u32, y: u32) -> Option<(i64, i64)> {
     (ok(px) && ok(py)).then_some((px as i64, py as i64))
 }
 
+/// An asset in a cluster cell: id, tile position and feature.
+type Member<'a> = (String, i64, i64, &'a Value);
+
 /// The tile computed from the public features, by brute force.
 fn expected(features: &[Value], z: u32, x: u32, y: u32) -> BTreeSet<String> {
     let mut singles = Vec::new();
-    let mut cells: BTreeMap<(String, i64, i64), Vec<(String, i64, i64, &Value)>> = BTreeMap::new();
+    let mut cells: BTreeMap<(String, i64, i64), Vec<Member>> = BTreeMap::new();
     for f in features {
         let p = &f["properties"];
         let point = [

@@ -41,10 +41,12 @@ fn vertex_count(p: &Polygon<f64>) -> usize {
         .sum()
 }
 
-/// One edge of a ring: which ring, which vertex it starts at.
+/// One edge of a ring: which ring, which vertex it starts at, and its
+/// place among the ring's edges once repeated vertices are dropped.
 struct Edge {
     ring: usize,
     at: usize,
+    pos: usize,
     line: Line<f64>,
 }
 
@@ -59,17 +61,27 @@ impl RTreeObject for Edge {
 
 fn check_polygon(p: &Polygon<f64>) -> Result<(), String> {
     let rings: Vec<&LineString<f64>> = std::iter::once(p.exterior()).chain(p.interiors()).collect();
-    let edges: Vec<Edge> = rings
+    // A repeated vertex is a zero-length edge: dropped, so that the edges
+    // either side of it count as neighbours.
+    let per_ring: Vec<Vec<Edge>> = rings
         .iter()
         .enumerate()
-        .flat_map(|(ring, ls)| {
+        .map(|(ring, ls)| {
             ls.lines()
                 .enumerate()
                 .filter(|(_, l)| l.start != l.end)
-                .map(move |(at, line)| Edge { ring, at, line })
+                .enumerate()
+                .map(|(pos, (at, line))| Edge {
+                    ring,
+                    at,
+                    pos,
+                    line,
+                })
+                .collect()
         })
         .collect();
-    let sizes: Vec<usize> = rings.iter().map(|r| r.0.len().saturating_sub(1)).collect();
+    let sizes: Vec<usize> = per_ring.iter().map(Vec::len).collect();
+    let edges: Vec<Edge> = per_ring.into_iter().flatten().collect();
     let tree = RTree::bulk_load(edges);
     for e in tree.iter() {
         for other in tree.locate_in_envelope_intersecting(&e.envelope()) {
@@ -104,7 +116,7 @@ fn allowed(a: &Edge, b: &Edge, hit: LineIntersection<f64>, sizes: &[usize]) -> b
         return !is_proper;
     }
     let n = sizes[a.ring];
-    let adjacent = b.at == a.at + 1 || (a.at == 0 && b.at + 1 == n);
+    let adjacent = b.pos == a.pos + 1 || (a.pos == 0 && b.pos + 1 == n);
     adjacent && !is_proper
 }
 
@@ -187,6 +199,12 @@ mod tests {
             err.contains("crosses itself") && err.contains("vertex 0"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_repeated_vertex_is_not_a_crossing() {
+        let p = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0), (x: 0.0, y: 0.0)];
+        assert_eq!(check_rings(&p.into()), Ok(()));
     }
 
     #[test]
