@@ -9,10 +9,10 @@ use std::fmt::Write;
 
 /// The pages' look, served from this server (the policy allows no inline
 /// style): readable type, and wide tables that scroll on a phone.
-pub const STYLE: &str = "body{font:16px/1.4 system-ui,sans-serif;margin:1rem;max-width:72rem}\
+pub const STYLE: &str = "body{font:16px/1.4 system-ui,sans-serif;margin:1rem}\
 .scroll{overflow-x:auto}table{border-collapse:collapse}\
 th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}\
-td{overflow-wrap:anywhere}nav{margin-bottom:1rem}\n";
+td{overflow-wrap:anywhere}.scroll td{white-space:nowrap}nav{margin-bottom:1rem}\n";
 
 /// Text made safe for HTML content and quoted attribute values.
 pub fn escape(s: &str) -> String {
