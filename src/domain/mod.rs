@@ -15,7 +15,9 @@ mod rings;
 mod vocabulary;
 
 pub use area::{Area, Postcode};
-pub use asset::{may_be_out_of_date, Asset, AssetDraft, Placement, Status, Visibility, STALE_AFTER_DAYS};
+pub use asset::{
+    may_be_out_of_date, Asset, AssetDraft, Placement, Status, Visibility, STALE_AFTER_DAYS,
+};
 pub use capital::Capital;
 pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
 pub use error::FieldError;

@@ -10,12 +10,12 @@ mod writes;
 
 pub use query::{AssetQuery, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 
-use std::time::Duration;
 use crate::domain::{Asset, FieldError, Postcode, Vocabulary};
 use crate::index::{AreaSet, AssetIndex};
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]

@@ -176,6 +176,8 @@ impl BasemapServer {
             sample: "does-not-exist".into(),
             no_sample: true,
             basemap_style: basemap.map(str::to_string),
+            limits: Default::default(),
+            accounts: Default::default(),
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(assetmap::app::serve(args, listener, async {
