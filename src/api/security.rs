@@ -39,10 +39,11 @@ pub fn content_security_policy(page: &PageConfig) -> String {
         .basemap_style
         .as_deref()
         .is_some_and(|s| s.starts_with("https://") || s.starts_with("http://"));
+    // blob: for what the page makes itself (an area's CSV) and reads back.
     let connect = if remote_basemap {
-        "'self' https:"
+        "'self' blob: https:"
     } else {
-        "'self'"
+        "'self' blob:"
     };
     [
         "default-src 'self'".to_string(),
