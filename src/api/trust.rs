@@ -28,10 +28,6 @@ fn last_checked(a: &Asset) -> DateTime<Utc> {
     a.draft.verified_at.unwrap_or(a.created_at)
 }
 
-pub fn may_be_out_of_date(a: &Asset, now: DateTime<Utc>) -> bool {
-    a.may_be_out_of_date(now)
-}
-
 /// Who verified, as the public sees it: the role, not the person (the
 /// change log keeps who).
 fn verifier(caller: &Caller) -> &'static str {
@@ -106,7 +102,7 @@ async fn oldest_first(
                 "verified_at": a.draft.verified_at.map(|t| t.to_rfc3339()),
                 "verified_by": a.draft.verified_by,
                 "created_at": a.created_at.to_rfc3339(),
-                "may_be_out_of_date": may_be_out_of_date(a, now),
+                "may_be_out_of_date": a.may_be_out_of_date(now),
             })
         })
         .collect();

@@ -6,7 +6,6 @@
 
 mod csv;
 mod json;
-mod privacy;
 mod row;
 mod service;
 mod view;

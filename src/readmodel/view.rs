@@ -2,7 +2,7 @@
 //! into one byte blob, the category interned, times as chrono values and the
 //! geometry kept only where it is more than the asset's point.
 
-use super::privacy::public_person;
+use crate::domain::public_person;
 use crate::domain::{Asset, Capital, Placement, Status, Visibility};
 use chrono::{DateTime, Utc};
 use geo::Geometry;
