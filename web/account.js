@@ -137,7 +137,9 @@ export function closeWork() {
   panel.replaceChildren();
   delete panel.dataset.work;
   document.dispatchEvent(new CustomEvent("work-closed"));
-  workOpener?.isConnected ? workOpener.focus() : $("contribute-heading").focus();
+  // Back where it was, or to the start of this part of the page.
+  if (workOpener?.isConnected && workOpener !== document.body && !$("workspace").contains(workOpener)) workOpener.focus();
+  else $("contribute-heading").focus();
   workOpener = null;
   return true;
 }

@@ -147,7 +147,8 @@ async function main() {
     if (state.areas) await showAreas();
     await showGaps();
     if (state.near.postcode) await nearPostcode();
-    await startCommunity();
+    // The map works without it (say, the server's account store is down).
+    await startCommunity().catch((e) => status(t("load_error", { message: e.message }), true));
     if (state.selected) await select(state.selected, false);
     document.body.dataset.ready = "true";
     // For the browser tests, and for anyone scripting the page.

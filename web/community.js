@@ -3,7 +3,7 @@
 // Which buttons show follows who is signed in and the server's matrix.
 import { t } from "./messages.js";
 import { $, getJSON } from "./core.js";
-import { session, onSession, closeWork, button, moderates, startAccount } from "./account.js";
+import { session, onSession, closeWork, button, moderates, startAccount, openWork, field, formError, send, para } from "./account.js";
 import { openAdd, loadCategories } from "./contribute.js";
 import { openMine } from "./mine.js";
 import { openQueue, openChecking } from "./queue.js";
@@ -26,7 +26,9 @@ async function drawButtons() {
   offer.id = "offer-skill";
   const mine = button(t("mine_button"), openMine);
   mine.id = "my-proposals";
-  box.append(add, offer, mine);
+  const withdraw = button(t("withdraw_button"), openWithdraw);
+  withdraw.id = "withdraw-offer";
+  box.append(add, offer, mine, withdraw);
   if (session.signed_in && moderates()) {
     const n = await queueCount();
     const queue = button(n === null ? t("queue_button") : t("queue_button_n", { n }), openQueue);
@@ -35,6 +37,33 @@ async function drawButtons() {
     checking.id = "open-checking";
     box.append(queue, checking);
   }
+}
+
+/// A person takes their offer back with the code they were given.
+function openWithdraw() {
+  const panel = openWork(t("withdraw_heading"), "withdraw");
+  para(panel, t("withdraw_intro"), "hint");
+  const form = document.createElement("form");
+  form.id = "withdraw-form";
+  form.className = "stack";
+  const code = field(form, { id: "withdraw-code", label: t("withdraw_code_label"), required: true, autocomplete: "off" });
+  code.name = "code";
+  const submit = document.createElement("button");
+  submit.type = "submit";
+  submit.textContent = t("withdraw_submit");
+  form.append(submit);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await send("POST", "/api/withdrawals", { code: code.value.trim() });
+      const done = openWork(t("withdraw_heading"), "withdrawn");
+      para(done, t("withdraw_done"), "ok");
+    } catch (err) {
+      formError(form, err);
+    }
+  });
+  panel.append(form);
+  code.focus();
 }
 
 /// Wires the community part; called once the map exists.

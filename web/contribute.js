@@ -244,6 +244,8 @@ export async function openAdd({ person = false } = {}) {
 
 /// What happened, in words, and for a person the code to withdraw.
 function done({ status, body, name, person }) {
+  clearMarker();
+  placeOut = null;
   const panel = openWork(t(status === 201 && body.type === "Feature" ? "added_heading" : "sent_heading"), "sent");
   if (body.type === "Feature") {
     para(panel, t("added", { name }), "ok");
@@ -319,4 +321,3 @@ export async function loadCategories() {
   state.categories = Object.fromEntries(body.capitals.map(({ capital, categories }) => [capital, categories.map((c) => c.code)]));
 }
 
-export { closeWork, button };

@@ -5,8 +5,8 @@
 // marked done or dismissed. And "what most needs checking" (GET
 // /api/verification), oldest first.
 import { t } from "./messages.js";
-import { map, getJSON, categoryLabel } from "./core.js";
-import { send, openWork, para, button, formError, field } from "./account.js";
+import { map, state, getJSON, categoryLabel } from "./core.js";
+import { session, send, openWork, para, button, formError, field } from "./account.js";
 import { select } from "./details.js";
 import { refresh } from "./list.js";
 
@@ -190,29 +190,60 @@ export async function openQueue() {
   panel.append(ul);
 }
 
-/// What most needs checking: least recently verified first.
+/// What most needs checking: least recently verified first, everywhere
+/// the moderator moderates or in one area of their choice.
 export async function openChecking() {
   const panel = openWork(t("checking_heading"), "checking");
-  let body;
-  try {
-    body = await getJSON("/api/verification");
-  } catch (e) {
-    para(panel, t("load_error", { message: e.message }), "form-error");
-    return;
-  }
-  para(panel, t("checking_intro", { n: body.count }), "hint");
+  const wrap = document.createElement("div");
+  wrap.className = "field";
+  const l = document.createElement("label");
+  l.htmlFor = "checking-area";
+  l.textContent = t("checking_area");
+  const menu = document.createElement("select");
+  menu.id = "checking-area";
+  menu.append(new Option(t("checking_all_areas"), ""));
+  const areas = session.areas?.length ? state.areaIndex.filter((a) => session.areas.includes(a.code)) : state.areaIndex.filter((a) => a.level === "ward");
+  for (const a of areas) menu.append(new Option(a.name, a.code));
+  wrap.append(l, menu);
+  const intro = para(panel, "", "hint");
+  intro.setAttribute("role", "status");
   const ol = document.createElement("ol");
   ol.id = "checking-list";
   ol.className = "checking";
-  for (const a of body.assets.slice(0, 100)) {
-    const li = document.createElement("li");
-    const when = a.verified_at ? t("checked_on", { date: a.verified_at.slice(0, 10) }) : t("never_checked", { date: a.created_at.slice(0, 10) });
-    const b = button(`${a.name} · ${categoryLabel(a.category)}`, () => select(a.id, true));
-    const meta = document.createElement("span");
-    meta.className = "meta";
-    meta.textContent = a.may_be_out_of_date ? `${when} · ${t("out_of_date")}` : when;
-    li.append(b, " ", meta);
-    ol.append(li);
-  }
-  panel.append(ol);
+  const more = button("", () => {
+    ol.replaceChildren(...all.map(checkingItem));
+    more.hidden = true;
+  });
+  more.id = "checking-all";
+  panel.append(wrap, intro, ol, more);
+  let all = [];
+  const show = async () => {
+    let body;
+    try {
+      body = await getJSON(`/api/verification${menu.value ? `?area=${encodeURIComponent(menu.value)}` : ""}`);
+    } catch (e) {
+      intro.textContent = t("load_error", { message: e.message });
+      return;
+    }
+    intro.textContent = t(body.count > SHOWN ? "checking_intro_first" : "checking_intro", { n: body.count, shown: SHOWN });
+    all = body.assets;
+    ol.replaceChildren(...all.slice(0, SHOWN).map(checkingItem));
+    more.textContent = t("checking_all", { n: all.length });
+    more.hidden = all.length <= SHOWN;
+  };
+  menu.addEventListener("change", show);
+  await show();
+}
+
+const SHOWN = 100;
+
+function checkingItem(a) {
+  const li = document.createElement("li");
+  const when = a.verified_at ? t("checked_on", { date: a.verified_at.slice(0, 10) }) : t("never_checked", { date: a.created_at.slice(0, 10) });
+  const b = button(`${a.name} · ${categoryLabel(a.category)}`, () => select(a.id, true));
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  meta.textContent = a.may_be_out_of_date ? `${when} · ${t("out_of_date")}` : when;
+  li.append(b, " ", meta);
+  return li;
 }

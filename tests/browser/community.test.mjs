@@ -47,7 +47,7 @@ async function invite(role) {
 }
 
 /// Presses Tab until `selector` has focus: what a keyboard user does.
-async function tabTo(page, selector, max = 80) {
+async function tabTo(page, selector, max = 200) {
   for (let i = 0; i < max; i++) {
     if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
     await page.keyboard.press("Tab");
@@ -92,7 +92,7 @@ test("a contributor adds by keyboard, a moderator approves it, everyone sees it"
 
     // Keyboard only from here: Tab, typing and Enter (on a phone, the
     // list view first: the panel is there).
-    if (size === "phone") {
+    if (await page.evaluate(() => document.body.dataset.view) === "map") {
       await tabTo(page, "#show-list");
       await page.keyboard.press("Enter");
     }
@@ -178,6 +178,54 @@ test("a moderator rejects with a reason the proposer sees", async () => {
   await page.close();
 });
 
+test("a visitor suggests a change and reports a problem; both reach the queue", async () => {
+  const pc = (await api(`/api/postcodes/${encodeURIComponent(POSTCODE)}`)).body;
+  const target = (await api(`/api/assets/nearest?lon=${pc.lon}&lat=${pc.lat}&limit=1&capital=physical`)).body.features[0];
+  const { page, errors } = await openMap(browser, server.base, { hash: `#map=16/${pc.lat}/${pc.lon}&sel=${target.id}` });
+  await page.waitForSelector("#details:not([hidden])");
+  await page.click("#details >> text=Suggest a change");
+  assert.equal(await page.inputValue("#add-name"), target.properties.name);
+  await page.fill("#add-opening_hours", "Mondays 9:00-17:00");
+  await page.click("#add-submit");
+  await page.waitForSelector("[data-work=sent]");
+  await page.keyboard.press("Escape");
+  await page.click("#details >> text=Report a problem");
+  // The reasons are the server's.
+  const reasons = (await api("/api/report-reasons")).body.reasons;
+  assert.equal(await page.locator("#report-form input[name=reason]").count(), reasons.length);
+  await page.check("#report-form input[value=closed]");
+  await page.fill("#report-details", "Shut since the summer.");
+  await page.click("#report-form button[type=submit]");
+  await page.getByText("the moderators will look at it").waitFor();
+  // The visitor's own list, kept by this browser.
+  await page.keyboard.press("Escape");
+  await page.click("#my-proposals");
+  await page.waitForSelector("#mine-list li");
+  assert.equal(await page.locator("#mine-list li").count(), 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const mod = await moderatorPage(1280, 800);
+  await mod.page.click("#open-queue");
+  const edit = mod.page.locator("#queue-list li.kind-edit", { hasText: "Mondays 9:00-17:00" });
+  await edit.waitFor();
+  await edit.getByRole("button", { name: "Edit before approving" }).click();
+  await edit.locator("input[name=opening_hours]").fill("Mondays 9:00-16:00");
+  await edit.getByRole("button", { name: "Approve", exact: true }).click();
+  await edit.getByText("Approved:").waitFor();
+  assert.equal((await api(`/api/assets/${target.id}`)).body.properties.opening_hours, "Mondays 9:00-16:00");
+  const report = mod.page.locator("#queue-list li.kind-report", { hasText: "Shut since the summer." });
+  await report.getByRole("button", { name: "Mark done" }).click();
+  await report.getByText("Marked done.").waitFor();
+  // A moderator marks the asset verified from its details.
+  await report.getByRole("button", { name: "Open the asset" }).click();
+  await mod.page.click("#details >> text=Mark verified");
+  await mod.page.waitForFunction(() => document.querySelector("#verify-status").textContent.startsWith("Verified"));
+  assert.ok((await api(`/api/assets/${target.id}`)).body.properties.verified_at);
+  assert.deepEqual(mod.errors, []);
+  await mod.page.close();
+});
+
 test("a resident offers a skill; the public sees it generalised, with ask to be introduced", async () => {
   const pc = (await api(`/api/postcodes/${encodeURIComponent(POSTCODE)}`)).body;
   for (const [size, width, height] of SIZES) {
@@ -202,7 +250,8 @@ test("a resident offers a skill; the public sees it generalised, with ask to be 
     await page.check("#add-consent");
     await page.click("#add-submit");
     await page.waitForSelector("#withdrawal-code");
-    assert.ok((await page.textContent("#withdrawal-code")).length >= 20);
+    const code = await page.textContent("#withdrawal-code");
+    assert.ok(code.length >= 20);
     await page.screenshot({ path: join(artifacts, `community-offer-${size}.png`) });
     assert.deepEqual(errors, []);
     await page.close();
@@ -218,7 +267,7 @@ test("a resident offers a skill; the public sees it generalised, with ask to be 
     assert.ok(shown, "on the public map");
     const [lon, lat] = shown.geometry.coordinates;
     assert.ok(lon !== pc.lon && lat !== pc.lat, "at a generalised place, not the postcode's");
-    assert.equal(shown.properties.email, undefined);
+    assert.ok(!shown.properties.email && !shown.properties.address, "no contact, no address");
     // Found by what it offers, then opened from the list.
     await anon.page.fill("#q", name);
     await anon.page.press("#q", "Enter");
@@ -228,7 +277,8 @@ test("a resident offers a skill; the public sees it generalised, with ask to be 
     await anon.page.locator("#list button", { hasText: name }).first().click();
     await anon.page.waitForSelector("#details:not([hidden])");
     const details = await anon.page.textContent("#details");
-    assert.doesNotMatch(details, /rider@example\.org|WA14/);
+    // The postcode's district at most, never the full postcode.
+    assert.doesNotMatch(details, /rider@example\.org|WA14 1AH/);
     assert.match(details, /Shown by area only/);
     await anon.page.click("#details >> text=Ask to be introduced");
     await anon.page.fill("#intro-contact", "07700 900123");
@@ -238,6 +288,15 @@ test("a resident offers a skill; the public sees it generalised, with ask to be 
     await anon.page.screenshot({ path: join(artifacts, `community-introduce-${size}.png`) });
     const intros = (await api("/api/proposals?kind=introduction", { token: ADMIN })).body.proposals;
     assert.ok(intros.some((p) => p.asset_id === shown.id && p.payload.contact === "07700 900123"));
+
+    // And the person takes it back with their code: gone from the map.
+    await anon.page.keyboard.press("Escape");
+    if (size === "phone") await anon.page.click("#show-list");
+    await anon.page.click("#withdraw-offer");
+    await anon.page.fill("#withdraw-code", code);
+    await anon.page.press("#withdraw-code", "Enter");
+    await anon.page.waitForSelector("[data-work=withdrawn]");
+    assert.equal((await api(`/api/assets/${shown.id}`)).status, 410);
     assert.deepEqual(anon.errors, []);
     await anon.page.close();
   }
@@ -266,10 +325,10 @@ test("the new views pass axe in English and Welsh, wide and narrow", async () =>
       const mod = await moderatorPage(width, height);
       await mod.page.evaluate((lang) => localStorage.setItem("assetmap-lang", lang), lang);
       await mod.page.reload();
-      await mod.page.waitForSelector("#open-queue");
+      await mod.page.waitForSelector("#open-queue", { state: "attached" });
       if (width < 700) await mod.page.click("#show-list");
       await mod.page.click("#open-queue");
-      await mod.page.waitForSelector("#queue-list");
+      await mod.page.waitForSelector("[data-work=queue] .hint");
       await scan(mod.page, `${where} queue`);
       await mod.page.click("#open-checking");
       await mod.page.waitForSelector("#checking-list li");

@@ -29,6 +29,7 @@ let server;
 let browser;
 let asset;
 let pc;
+let ward;
 
 async function api(path, { method = "GET", body, token } = {}) {
   const headers = {};
@@ -108,7 +109,6 @@ test("details, list and search show the payloads as text", async () => {
 
 test("the area page, the referral and its printout show the payloads as text", async () => {
   const wards = (await api("/api/areas?level=ward")).body.features;
-  let ward;
   for (const w of wards) {
     if ((await api(`/api/assets?within=${w.properties.code}&q=Zyxwv`)).body.features.length) ward = w.properties.code;
   }
@@ -145,7 +145,14 @@ test("the moderators' queue shows the suggestion's diff as text", async () => {
   await page.locator("#queue-list li", { hasText: "Zyxwv" }).first().getByRole("button", { name: "Edit before approving" }).click();
   assert.equal(await page.inputValue("#queue-list input[name=name]"), NAME);
   await inert(page, "queue editing");
+  // What needs checking, in the asset's ward (the newest come last).
   await page.click("#open-checking");
+  await page.waitForSelector("#checking-list li");
+  const answered = page.waitForResponse((r) => r.url().includes("/api/verification?area="));
+  await page.selectOption("#checking-area", ward);
+  await (await answered).finished();
+  await page.waitForTimeout(100);
+  if (await page.isVisible("#checking-all")) await page.click("#checking-all");
   await page.locator("#checking-list", { hasText: "Zyxwv" }).waitFor();
   await inert(page, "what needs checking");
   assert.deepEqual(errors, []);
