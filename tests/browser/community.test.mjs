@@ -19,7 +19,8 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startServer({ args: ["--admin-token", ADMIN] });
+  // A whole workshop signs in from one address here: more than the default limit.
+  server = await startServer({ args: ["--admin-token", ADMIN, "--sign-in-limit", "1000"] });
   browser = await launch();
 });
 
@@ -207,8 +208,10 @@ test("a visitor suggests a change and reports a problem; both reach the queue", 
 
   const mod = await moderatorPage(1280, 800);
   await mod.page.click("#open-queue");
-  const edit = mod.page.locator("#queue-list li.kind-edit", { hasText: "Mondays 9:00-17:00" });
-  await edit.waitFor();
+  const found = mod.page.locator("#queue-list li.kind-edit", { hasText: "Mondays 9:00-17:00" });
+  await found.waitFor();
+  // Editing turns the proposed text into inputs: find it by its id after.
+  const edit = mod.page.locator(`#queue-list li[data-id="${await found.getAttribute("data-id")}"]`);
   await edit.getByRole("button", { name: "Edit before approving" }).click();
   await edit.locator("input[name=opening_hours]").fill("Mondays 9:00-16:00");
   await edit.getByRole("button", { name: "Approve", exact: true }).click();
