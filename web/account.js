@@ -110,6 +110,8 @@ let workOpener = null;
 export function openWork(title, name) {
   const panel = $("workspace");
   if (panel.hidden || !workOpener?.isConnected) workOpener = document.activeElement;
+  // What the last view left (a pin on the map) goes with it.
+  else document.dispatchEvent(new CustomEvent("work-replaced"));
   panel.replaceChildren();
   panel.dataset.work = name;
   const header = document.createElement("div");

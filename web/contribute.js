@@ -20,11 +20,13 @@ function clearMarker() {
   marker?.remove();
   marker = null;
 }
-document.addEventListener("work-closed", () => {
-  clearMarker();
-  place = null;
-  placeOut = null;
-});
+for (const type of ["work-closed", "work-replaced"]) {
+  document.addEventListener(type, () => {
+    clearMarker();
+    place = null;
+    placeOut = null;
+  });
+}
 
 /// While a form with a place is open, a click or tap on the map places it
 /// (and nothing else happens: no "near here").

@@ -222,7 +222,7 @@ export const catalogues = {
     offer_description: "More about it",
     offer_contact: "How a moderator can reach you",
     offer_contact_hint: "Only the forum's moderators see this, to introduce you to people who ask.",
-    offer_submit: "Offer",
+    offer_submit: "Send my offer",
     offer_sent: "Thank you: your offer ({name}) is sent for review.",
     consent_legend: "What happens with your offer",
     consent_shown: "What is shown",
