@@ -358,6 +358,7 @@ export const cy = {
   checking_all_areas: "Fy holl ardaloedd",
   checking_intro_first: "{n} ased, y rhai heb eu gwirio hiraf yn gyntaf; dangosir y {shown} cyntaf.",
   checking_all: "Dangos pob un o'r {n}",
+  queue_visitor: "ymwelydd heb gyfrif",
   field_name: "Enw",
   field_capital: "Cyfalaf",
   field_geometry: "Lle",

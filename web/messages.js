@@ -316,6 +316,7 @@ export const catalogues = {
     checking_all_areas: "All my areas",
     checking_intro_first: "{n} assets, the longest unchecked first; the first {shown} shown.",
     checking_all: "Show all {n}",
+    queue_visitor: "a visitor without an account",
     field_name: "Name",
     field_capital: "Capital",
     field_geometry: "Place",

@@ -124,7 +124,7 @@ function item(p) {
   h.textContent = `${t(`kind_${p.kind}`)}: ${summary(p)}`;
   const meta = document.createElement("p");
   meta.className = "meta";
-  meta.textContent = t("queue_meta", { who: p.proposer || "", when: (p.created_at || "").slice(0, 16).replace("T", " ") });
+  meta.textContent = t("queue_meta", { who: !p.proposer || p.proposer === "public" ? t("queue_visitor") : p.proposer, when: (p.created_at || "").slice(0, 16).replace("T", " ") });
   li.append(h, meta);
   if (p.asset_id) li.append(button(t("queue_open_asset"), () => select(p.asset_id, true)));
   if (p.kind === "report") {
