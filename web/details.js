@@ -113,6 +113,8 @@ export async function select(id, fly) {
     note.textContent = t("area_only_note");
     panel.append(note);
   }
+  // Other modules add what a person can do with it (community.js).
+  panel.dispatchEvent(new CustomEvent("asset-shown", { detail: feature }));
   panel.hidden = false;
   highlight(p.point);
   markSelected();
