@@ -1,26 +1,32 @@
 use super::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/health", get(health))
 }
 
+#[derive(Serialize)]
+struct Health {
+    /// `ok`, or `degraded` while the store does not answer.
+    status: &'static str,
+    store: &'static str,
+    store_ok: bool,
+    assets_indexed: usize,
+    last_seq: i64,
+}
+
 /// 200 while this server answers: with the store down it is `degraded`
 /// (reads still answer from memory; writes answer 503 until it is back).
-async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+async fn health(State(state): State<AppState>) -> Json<Health> {
     let h = state.registry.health().await;
-    (
-        StatusCode::OK,
-        Json(json!({
-            "status": if h.store_ok { "ok" } else { "degraded" },
-            "store": h.store,
-            "store_ok": h.store_ok,
-            "assets_indexed": h.assets_indexed,
-            "last_seq": h.last_seq,
-        })),
-    )
+    Json(Health {
+        status: if h.store_ok { "ok" } else { "degraded" },
+        store: h.store,
+        store_ok: h.store_ok,
+        assets_indexed: h.assets_indexed,
+        last_seq: h.last_seq,
+    })
 }

@@ -1,28 +1,23 @@
 //! `/api/postcodes/{postcode}`: where a postcode is, for "near here".
 
-use super::error::ApiError;
+use super::error::{ApiError, Result};
 use super::extract::Path;
 use super::AppState;
+use crate::domain::Postcode;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/postcodes/{postcode}", get(find))
 }
 
-async fn find(
-    State(state): State<AppState>,
-    Path(raw): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+async fn find(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Json<Postcode>> {
     let p = state.registry.postcode(&raw).ok_or_else(|| {
         ApiError::NotFound(format!(
             "postcode '{}' is not in the postcode lookup",
             raw.trim()
         ))
     })?;
-    Ok(Json(
-        json!({"postcode": p.postcode, "lon": p.lon, "lat": p.lat, "lsoa_code": p.lsoa_code}),
-    ))
+    Ok(Json(p))
 }

@@ -7,6 +7,7 @@ mod capital;
 mod coords;
 mod error;
 mod feature;
+pub mod fields;
 mod geometry;
 mod history;
 mod input;
@@ -14,6 +15,7 @@ mod postcode;
 mod privacy;
 mod rings;
 mod vocabulary;
+mod words;
 
 pub use area::{Area, Postcode};
 pub use asset::{
@@ -31,3 +33,5 @@ pub use postcode::normalise_postcode;
 pub use privacy::public_person;
 pub use rings::MAX_VERTICES;
 pub use vocabulary::Vocabulary;
+pub(crate) use words::word_enum;
+pub use words::{from_word, Words};

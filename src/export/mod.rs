@@ -16,15 +16,9 @@ pub enum Format {
     Csv,
 }
 
-impl Format {
-    pub fn parse(s: &str) -> Result<Format, String> {
-        match s {
-            "geojson" => Ok(Format::GeoJson),
-            "csv" => Ok(Format::Csv),
-            other => Err(format!("unknown format '{other}': use geojson or csv")),
-        }
-    }
+crate::domain::word_enum!(Format, "format" { GeoJson = "geojson", Csv = "csv" });
 
+impl Format {
     pub fn content_type(self) -> &'static str {
         match self {
             Format::GeoJson => "application/geo+json",
@@ -35,7 +29,7 @@ impl Format {
     fn header(self) -> String {
         match self {
             Format::GeoJson => "{\"type\":\"FeatureCollection\",\"features\":[\n".into(),
-            Format::Csv => csv_line(COLUMNS.iter().map(|c| c.to_string())),
+            Format::Csv => csv_line(columns().map(str::to_string)),
         }
     }
 
@@ -47,32 +41,10 @@ impl Format {
     }
 }
 
-pub(crate) const COLUMNS: &[&str] = &[
-    "id",
-    "name",
-    "capital",
-    "category",
-    "description",
-    "address",
-    "postcode",
-    "website",
-    "email",
-    "phone",
-    "opening_hours",
-    "accessibility",
-    "source",
-    "status",
-    "visibility",
-    "verified_at",
-    "verified_by",
-    "created_at",
-    "updated_at",
-    "version",
-    "tags",
-    "lon",
-    "lat",
-    "wkt",
-];
+/// The CSV columns: the asset's exported fields, then where it is.
+pub(crate) fn columns() -> impl Iterator<Item = &'static str> {
+    crate::domain::fields::exported().chain(["lon", "lat", "wkt"])
+}
 
 pub(crate) fn csv_line(fields: impl Iterator<Item = String>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
