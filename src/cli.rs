@@ -82,6 +82,12 @@ fn print_loaded(loaded: &import::sample::Loaded) {
         );
     }
     print!("{}", import::Report::table(&loaded.layers));
+    for a in &loaded.attached {
+        println!(
+            "{}: {} of {} counted onto {} ({} near none of them, left out)",
+            a.dataset, a.attached, a.read, a.into, a.unplaced
+        );
+    }
 }
 
 /// `data/trafford_libraries.geojson` -> `trafford_libraries`.

@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod gaps;
 mod health;
+mod history;
 pub mod limits;
 mod ogc;
 mod postcodes;
@@ -67,6 +68,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(proposals::router())
         .merge(users::router())
         .merge(trust::router())
+        .merge(history::router())
         .merge(basemap::router())
         .merge(withdraw::router())
         .merge(ogc::router())
