@@ -116,9 +116,9 @@ export async function select(id, fly) {
     note.textContent = t("area_only_note");
     panel.append(note);
   }
-  historySection(panel, { ...p, id }, () => select(id, false));
   // Other modules add what a person can do with it (community.js).
   panel.dispatchEvent(new CustomEvent("asset-shown", { detail: feature }));
+  historySection(panel, { ...p, id }, () => select(id, false));
   panel.hidden = false;
   highlight(p.point);
   markSelected();
