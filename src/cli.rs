@@ -50,6 +50,9 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         .file
         .as_ref()
         .expect("clap requires a file or a manifest");
+    if args.format.as_deref() == Some("hsds") {
+        return import::hsds::run(store.as_ref(), &vocabulary, &args, file).await;
+    }
     let name = file.display().to_string();
     let bar = spinner(format!("reading {name}"));
     let records = read_records(&args, file, store.as_ref()).await?;
@@ -229,6 +232,15 @@ pub async fn areas(command: AreasCommand) -> anyhow::Result<()> {
 pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let (store, vocabulary) = open(&args.store).await?;
     let registry = crate::service::Registry::open(store, vocabulary).await?;
+    if args.format == "hsds" {
+        let dir =
+            args.dir.as_ref().or(args.out.as_ref()).context(
+                "--format hsds writes a folder: give it, as in export --format hsds DIR",
+            )?;
+        let written = crate::export::hsds::write(&registry, dir)?;
+        println!("{}: {written}", dir.display());
+        return Ok(());
+    }
     let mut query = crate::service::AssetQuery::everywhere();
     query.capitals = capitals(&args.capital)?;
     query.categories = split(&args.category);

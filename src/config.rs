@@ -134,9 +134,14 @@ pub enum AreasCommand {
 
 #[derive(Args)]
 pub struct ImportArgs {
-    /// The file to import (.geojson/.json, .csv, .osm.pbf).
+    /// The file to import (.geojson/.json, .csv, .osm.pbf), or with
+    /// --format hsds the folder of an HSDS tabular data package.
     #[arg(required_unless_present = "manifest")]
     pub file: Option<PathBuf>,
+    /// hsds: read an Open Referral HSDS 3.0 data package (datapackage.json
+    /// and CSVs); otherwise the format follows the file's name.
+    #[arg(long, value_parser = ["hsds"])]
+    pub format: Option<String>,
     /// Load a whole place from a manifest instead (data/trafford/manifest.json).
     #[arg(long, conflicts_with = "file")]
     pub manifest: Option<PathBuf>,
@@ -183,8 +188,13 @@ pub struct ImportArgs {
 
 #[derive(Args)]
 pub struct ExportArgs {
-    #[arg(long, value_parser = ["geojson", "csv"], default_value = "geojson")]
+    /// geojson or csv to a file (or standard output); hsds writes an Open
+    /// Referral HSDS 3.0 tabular data package into the folder DIR.
+    #[arg(long, value_parser = ["geojson", "csv", "hsds"], default_value = "geojson")]
     pub format: String,
+    /// The folder for --format hsds (created if need be).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     /// Only these capitals (comma-separated).
     #[arg(long)]
     pub capital: Option<String>,

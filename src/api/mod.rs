@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod gaps;
 mod health;
+mod hsds;
 pub mod limits;
 mod ogc;
 mod postcodes;
@@ -70,6 +71,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(basemap::router())
         .merge(withdraw::router())
         .merge(ogc::router())
+        .merge(hsds::router())
         .merge(tiles::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.

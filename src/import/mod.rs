@@ -5,6 +5,7 @@
 pub mod areas;
 pub mod csv;
 pub mod geojson;
+pub mod hsds;
 mod mapping;
 pub mod osm;
 pub mod sample;
