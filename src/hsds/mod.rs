@@ -101,10 +101,13 @@ impl Directory {
     }
 
     /// Sorts every table by id and drops repeated ids (an organisation
-    /// named by several assets is one row).
+    /// named by several assets is one row, spelt as the first name in
+    /// order, whichever asset was read first).
     pub fn finish(&mut self) {
+        let name =
+            |r: &Map<String, Value>| r.get("name").and_then(Value::as_str).map(str::to_string);
         for rows in self.tables.values_mut() {
-            rows.sort_by(|a, b| id_of(a).cmp(id_of(b)));
+            rows.sort_by(|a, b| id_of(a).cmp(id_of(b)).then_with(|| name(a).cmp(&name(b))));
             rows.dedup_by(|a, b| id_of(a) == id_of(b));
         }
     }
