@@ -11,6 +11,7 @@ mod extract;
 mod gaps;
 mod health;
 mod history;
+mod hsds;
 pub mod limits;
 mod ogc;
 mod postcodes;
@@ -72,6 +73,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(basemap::router())
         .merge(withdraw::router())
         .merge(ogc::router())
+        .merge(hsds::router())
         .merge(tiles::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.

@@ -7,6 +7,7 @@ mod belongs;
 pub mod csv;
 mod distinguish;
 pub mod geojson;
+pub mod hsds;
 mod mapping;
 pub mod osm;
 mod rules;
