@@ -3,7 +3,7 @@
 
 mod common;
 
-use assetmap::auth::Role;
+use assetmap::auth::{invites, Role};
 use common::accounts::{self, send, Who};
 use common::{field, point, status_json, Backend, TestApp, TOKEN};
 use reqwest::Method;
@@ -11,11 +11,45 @@ use serde_json::json;
 
 on_both_stores!(
     invite_sign_in_and_out,
+    a_new_link_or_password_ends_the_old_ones,
     changes_with_a_cookie_need_the_csrf_token,
     sign_in_and_anonymous_writes_are_rate_limited,
 );
 
 const PASSWORD: &str = "a long enough password";
+
+async fn a_new_link_or_password_ends_the_old_ones(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let store = accounts::store(&app).await;
+    let (user, first) =
+        invites::add_user(store.as_ref(), "jo@example.org", Role::Contributor, vec![])
+            .await
+            .unwrap();
+    let second = invites::invite(store.as_ref(), &user).await.unwrap();
+    let accept = |token: String| {
+        let app = &app;
+        async move {
+            let body = json!({"password": PASSWORD});
+            let path = format!("/api/invites/{token}");
+            send(app, &Who::Public, Method::POST, &path, Some(&body))
+                .await
+                .0
+        }
+    };
+    // The link sent first no longer works once a second one was sent.
+    assert_eq!(accept(first.token.clone()).await, 404);
+    let laptop = accounts::accept_invite(&app, &second.token, PASSWORD).await;
+    let third = invites::invite(store.as_ref(), &user).await.unwrap();
+    let phone = accounts::accept_invite(&app, &third.token, "another long password").await;
+    // Setting a password again signs out the session the old one started.
+    let (_, me) = send(&app, &laptop, Method::GET, "/api/session", None).await;
+    assert_eq!(me["signed_in"], false);
+    let (_, me) = send(&app, &phone, Method::GET, "/api/session", None).await;
+    assert_eq!(me["signed_in"], true);
+    for spent in [first.token, second.token] {
+        assert_eq!(accept(spent).await, 404);
+    }
+}
 
 async fn invite_sign_in_and_out(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -155,6 +155,7 @@ fn print_invite(invite: &invites::Invite, public_url: &str) {
         from_secs(invite.expires_at).format("%Y-%m-%d %H:%M UTC")
     );
     println!("{}", invite.link(public_url));
+    println!("(the link starts with --public-url or ASSETMAP_PUBLIC_URL: the address people open the map at)");
 }
 
 async fn set_disabled(args: &StoreArgs, email: &str, disabled: bool) -> anyhow::Result<()> {
