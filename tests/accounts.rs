@@ -188,7 +188,7 @@ async fn changes_with_a_cookie_need_the_csrf_token(backend: Backend) {
 async fn sign_in_and_anonymous_writes_are_rate_limited(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let wrong = json!({"email": "nobody@example.org", "password": "guess guess guess"});
-    for _ in 0..10 {
+    for _ in 0..assetmap::auth::SIGN_IN_LIMIT {
         let (status, _) = send(
             &app,
             &Who::Public,
