@@ -10,6 +10,8 @@ mod error;
 mod extract;
 mod gaps;
 mod health;
+mod history;
+mod hsds;
 pub mod limits;
 mod ogc;
 mod postcodes;
@@ -67,9 +69,11 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(proposals::router())
         .merge(users::router())
         .merge(trust::router())
+        .merge(history::router())
         .merge(basemap::router())
         .merge(withdraw::router())
         .merge(ogc::router())
+        .merge(hsds::router())
         .merge(tiles::router())
         .route("/api/config", axum::routing::get(page_config))
         // Unknown API paths answer in JSON, whatever the page fallback does.

@@ -28,6 +28,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/proposals/{id}/reject", post(reject))
         .route("/api/assets/{id}/reports", post(report))
         .route("/api/assets/{id}/introductions", post(introduce))
+        .route("/api/report-reasons", get(reasons))
+}
+
+/// The reasons a report may give, for the page's form.
+async fn reasons() -> Json<Value> {
+    Json(json!({ "reasons": REPORT_REASONS }))
 }
 
 fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
