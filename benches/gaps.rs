@@ -5,7 +5,7 @@
 //! bench/README.md. Reads bench/data/ (ONS LSOA boundaries) and, for the PostGIS half,
 //! ASSETMAP_TEST_PG (default postgres://postgres@127.0.0.1:5432).
 
-use assetmap::analysis::{gaps, GapParams, Measure};
+use assetmap::analysis::{gaps, GapParams};
 use assetmap::domain::{Area, Capital, Placement, Status, Visibility};
 use assetmap::index::{AreaSet, AssetIndex, IndexRecord};
 use geo::{Geometry, InteriorPoint};
@@ -94,14 +94,7 @@ fn in_memory(index: &AssetIndex, areas: &AreaSet) -> (Duration, usize) {
         let start = Instant::now();
         gaps_found = 0;
         for capital in Capital::ALL {
-            let params = GapParams {
-                level: "lsoa".into(),
-                capitals: vec![capital],
-                categories: vec![],
-                distance_m: 800.0,
-                rank_by: Measure::Per1000,
-                min_coverage: 0.5,
-            };
+            let params = GapParams::defaults("lsoa", vec![capital]);
             gaps_found += gaps(index, areas, &[], &params)
                 .rows
                 .iter()
