@@ -56,7 +56,11 @@ async fn the_trafford_sample_loads_every_layer(backend: Backend) {
                 .await
                 .unwrap();
             assert!(stored.is_empty(), "{dataset}");
-            let done = loaded.attached.iter().find(|a| a.dataset == dataset).unwrap();
+            let done = loaded
+                .attached
+                .iter()
+                .find(|a| a.dataset == dataset)
+                .unwrap();
             let features = distinct_features(&file, None);
             assert_eq!(done.attached + done.unplaced, features, "{dataset}");
             let tag = whole["tag"].as_str().unwrap();
@@ -70,7 +74,10 @@ async fn the_trafford_sample_loads_every_layer(backend: Backend) {
                 .map(|n| n.parse::<usize>().unwrap())
                 .sum();
             assert_eq!(counted, done.attached, "{dataset}");
-            assert!(done.attached * 10 > features * 9, "most entrances find their green space: {done:?}");
+            assert!(
+                done.attached * 10 > features * 9,
+                "most entrances find their green space: {done:?}"
+            );
             continue;
         }
         let report = &reports[dataset];
