@@ -151,12 +151,12 @@ mod tests {
     #[test]
     fn entrances_count_onto_the_nearest_park_within_reach() {
         // Two parks about 700 m apart at Trafford's latitude.
-        let mut parks = vec![
+        let mut parks = [
             record(square(-2.30, 53.40, 0.002)),
             record(square(-2.29, 53.40, 0.002)),
         ];
         let gate = |x: f64, y: f64| record(Geometry::Point(Point::new(x, y)));
-        let entrances = vec![
+        let entrances = [
             gate(-2.30, 53.401),    // on the first park's edge
             gate(-2.3001, 53.4005), // about 7 m outside it
             gate(-2.288, 53.401),   // on the second park's edge

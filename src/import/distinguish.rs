@@ -127,7 +127,7 @@ mod tests {
             ("M33 2BB".to_string(), (-2.1, 53.5)),
         ]
         .into();
-        let mut rows = vec![
+        let mut rows = [
             row("Post office", -2.9, 53.5),
             row("Post office", -2.1, 53.5),
             row("Post office", -1.5, 53.5),
