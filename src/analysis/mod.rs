@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// What areas are ranked by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     Count,
@@ -58,7 +58,7 @@ pub const DEFAULT_DISTANCE_M: f64 = 800.0;
 /// are within the distance of one.
 pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GapParams {
     pub level: String,
     pub capitals: Vec<Capital>,
@@ -68,7 +68,7 @@ pub struct GapParams {
     pub min_coverage: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct GapRow {
     pub code: String,
     pub name: String,
@@ -91,7 +91,7 @@ pub struct GapRow {
     pub gap: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GapReport {
     #[serde(flatten)]
     pub params: GapParams,
@@ -384,7 +384,7 @@ fn breaks(rows: &[GapRow], by: Measure) -> Vec<f64> {
 
 /// All five capitals side by side for one area, against the median of its
 /// level.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Profile {
     pub code: String,
     pub name: String,
@@ -394,14 +394,14 @@ pub struct Profile {
     pub capitals: Vec<ProfileRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProfileRow {
     pub capital: Capital,
     pub area: GapRow,
     pub level_median: LevelMedian,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LevelMedian {
     pub count: Option<f64>,
     pub per_1000: Option<f64>,

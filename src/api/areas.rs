@@ -10,10 +10,19 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub(super) struct Doc;
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/areas", get(list))
 }
 
+/// Boundaries with their population, as a FeatureCollection with the
+/// `levels` there are.
+#[utoipa::path(get, path = "/api/areas", tag = "areas",
+    params(("level" = Option<String>, Query, description = "Only this level, e.g. ward")),
+    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
     let areas = state.registry.areas();
     let levels = areas.levels();

@@ -12,8 +12,10 @@ mod gaps;
 mod health;
 pub mod limits;
 mod ogc;
+pub mod openapi;
 mod postcodes;
 mod proposal_kinds;
+mod proposal_queue;
 mod proposals;
 mod security;
 mod session;
@@ -54,8 +56,10 @@ pub struct PageConfig {
     pub place: Option<String>,
 }
 
-pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
-    let mut app = Router::new()
+/// Every route of the API and the map's data, without fallbacks or
+/// layers: what the OpenAPI document must describe (tests/openapi.rs).
+pub fn routes() -> Router<AppState> {
+    Router::new()
         .merge(assets::router())
         .merge(health::router())
         .merge(vocabulary::router())
@@ -71,7 +75,35 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(withdraw::router())
         .merge(ogc::router())
         .merge(tiles::router())
+        .merge(openapi::router())
         .route("/api/config", axum::routing::get(page_config))
+}
+
+/// Each module's part of the OpenAPI document.
+fn documented() -> Vec<utoipa::openapi::OpenApi> {
+    use utoipa::OpenApi;
+    vec![
+        assets::Doc::openapi(),
+        health::Doc::openapi(),
+        vocabulary::Doc::openapi(),
+        areas::Doc::openapi(),
+        postcodes::Doc::openapi(),
+        transfer::Doc::openapi(),
+        gaps::Doc::openapi(),
+        session::Doc::openapi(),
+        proposals::Doc::openapi(),
+        users::Doc::openapi(),
+        trust::Doc::openapi(),
+        basemap::Doc::openapi(),
+        withdraw::Doc::openapi(),
+        ogc::Doc::openapi(),
+        tiles::Doc::openapi(),
+        ConfigDoc::openapi(),
+    ]
+}
+
+pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
+    let mut app = routes()
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(
             "/api/{*rest}",
@@ -90,8 +122,16 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .with_state(state)
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(page_config))]
+struct ConfigDoc;
+
 /// What the page needs at start: basemap, attribution, area levels and
 /// where the assets are.
+#[utoipa::path(get, path = "/api/config", tag = "server",
+    responses((status = 200, description = "`basemap_style`, `attribution`, `place`, `levels`, \
+        `bounds` (`[[west, south], [east, north]]` or null) and `center`", body = serde_json::Value))
+)]
 async fn page_config(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::Json<serde_json::Value> {

@@ -8,10 +8,18 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(find))]
+pub(super) struct Doc;
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/postcodes/{postcode}", get(find))
 }
 
+/// Where a postcode is: `postcode`, `lon`, `lat`, `lsoa_code`.
+#[utoipa::path(get, path = "/api/postcodes/{postcode}", tag = "areas",
+    params(("postcode" = String, Path, example = "M32 0JG")),
+    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn find(
     State(state): State<AppState>,
     Path(raw): Path<String>,
