@@ -35,7 +35,7 @@ pub(super) struct Doc;
 #[utoipa::path(get, path = "/api/export.geojson", tag = "transfer",
     params(params::Place, params::Filters),
     responses((status = 200, content_type = "application/geo+json",
-        body = super::openapi::schemas::FeatureCollection), Errors))]
+        body = super::openapi::schemas::ExportCollection), Errors))]
 async fn export_geojson(state: State<AppState>, params: Params) -> Result<Response, ApiError> {
     download(state, params, Format::GeoJson).await
 }

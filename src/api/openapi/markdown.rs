@@ -27,7 +27,7 @@ pub fn render(doc: &Value) -> String {
     if let Some(schemes) = doc["components"]["securitySchemes"].as_object() {
         for (name, s) in schemes {
             let how = match text(&s["type"]) {
-                "http" => format!("`Authorization: Bearer <token>`"),
+                "http" => "`Authorization: Bearer <token>`".to_string(),
                 _ => format!("{} `{}`", text(&s["in"]), text(&s["name"])),
             };
             let _ = writeln!(out, "- **{name}**: {how}. {}", text(&s["description"]));

@@ -209,3 +209,12 @@ pub struct Proposals {
     pub count: usize,
     pub proposals: Vec<BTreeMap<String, Value>>,
 }
+
+/// Every asset that matched, in one file.
+#[derive(ToSchema)]
+pub struct ExportCollection {
+    /// Always `FeatureCollection`.
+    #[schema(rename = "type")]
+    pub kind: String,
+    pub features: Vec<Feature>,
+}
