@@ -64,16 +64,26 @@ async fn load_sample(args: &ServeArgs, registry: &Registry) -> anyhow::Result<()
     Ok(())
 }
 
-/// The sample's attribution lines, and OpenStreetMap's for OSM imports.
-fn attribution(args: &ServeArgs) -> Vec<String> {
-    let mut lines = crate::import::sample::Manifest::load(&args.sample)
-        .map(|m| m.attribution)
-        .unwrap_or_default();
+/// The place the page is of and the attribution it shows: the sample
+/// manifest's name and lines when the store holds its data sets (`holds`
+/// says which it does), and OpenStreetMap's for OSM imports. A store filled
+/// some other way is not named after the sample it never loaded.
+fn place_and_attribution(
+    sample: &std::path::Path,
+    holds: impl FnOnce(&crate::import::sample::Manifest) -> bool,
+) -> (Option<String>, Vec<String>) {
+    let loaded = crate::import::sample::Manifest::load(sample)
+        .ok()
+        .filter(|m| holds(m));
+    let (place, mut lines) = match loaded {
+        Some(m) => (Some(m.name), m.attribution),
+        None => (None, Vec::new()),
+    };
     let osm = "© OpenStreetMap contributors (ODbL)";
     if !lines.iter().any(|l| l.contains("OpenStreetMap")) {
         lines.push(osm.to_string());
     }
-    lines
+    (place, lines)
 }
 
 /// The page's style URL and what we serve ourselves, from `--basemap`. A
@@ -114,14 +124,6 @@ async fn basemap(args: &ServeArgs) -> anyhow::Result<(Option<String>, Served)> {
     })
 }
 
-/// The sample manifest's place name ("Trafford"), for the page's header,
-/// if there is a manifest.
-fn place(sample: &std::path::Path) -> Option<String> {
-    crate::import::sample::Manifest::load(sample)
-        .ok()
-        .map(|m| m.name)
-}
-
 pub async fn open_registry(args: &StoreArgs) -> anyhow::Result<Arc<Registry>> {
     let store = crate::store::open(&args.database_url).await?;
     let registry = Registry::open(store, vocabulary(args)?).await?;
@@ -147,7 +149,9 @@ pub async fn serve(
         "index loaded"
     );
     let (basemap_style, basemap) = basemap(&args).await?;
-    let mut attribution = attribution(&args);
+    let (place, mut attribution) = place_and_attribution(&args.sample, |m| {
+        registry.holds_any_dataset(m.layers.iter().map(|l| l.dataset.as_str()))
+    });
     if basemap.tiles.is_some() {
         attribution.push(crate::basemap::ATTRIBUTION.to_string());
     }
@@ -159,7 +163,7 @@ pub async fn serve(
             basemap_style,
             attribution,
             basemap,
-            place: place(&args.sample),
+            place,
         }),
         accounts: Arc::new(crate::auth::Accounts::new(args.accounts.clone())),
     };
@@ -173,15 +177,20 @@ pub async fn serve(
 
 #[cfg(test)]
 mod place_tests {
-    use super::place;
+    use super::place_and_attribution;
     use std::path::Path;
 
     #[test]
-    fn the_place_is_the_manifests_name_or_none() {
-        assert_eq!(
-            place(Path::new("data/trafford/manifest.json")).as_deref(),
-            Some("Trafford")
-        );
-        assert_eq!(place(Path::new("does-not-exist.json")), None);
+    fn the_place_is_the_manifests_name_when_its_data_is_loaded() {
+        let trafford = Path::new("data/trafford/manifest.json");
+        let (place, lines) = place_and_attribution(trafford, |_| true);
+        assert_eq!(place.as_deref(), Some("Trafford"));
+        assert!(lines.iter().any(|l| l.contains("Trafford Data Lab")));
+        let (place, lines) = place_and_attribution(trafford, |_| false);
+        assert_eq!(place, None);
+        assert!(!lines.iter().any(|l| l.contains("Trafford")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("OpenStreetMap")));
+        let (place, _) = place_and_attribution(Path::new("does-not-exist.json"), |_| true);
+        assert_eq!(place, None);
     }
 }

@@ -238,30 +238,24 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         ),
         None => Box::new(std::io::stdout().lock()),
     };
-    let format = crate::export::Format::parse(&args.format).map_err(anyhow::Error::msg)?;
-    crate::export::write_all(&registry, &query, format, &mut out).await?;
+    crate::export::write_all(&registry, &query, args.format, &mut out).await?;
     Ok(())
 }
 
 pub async fn gaps(args: GapsArgs) -> anyhow::Result<()> {
     let (store, vocabulary) = open(&args.store).await?;
     let registry = crate::service::Registry::open(store, vocabulary).await?;
-    let levels = registry.areas().levels();
-    if !levels.contains(&args.level) {
-        bail!(
-            "no areas at level '{}'; levels: {}",
-            args.level,
-            levels.join(", ")
-        );
-    }
     let params = crate::analysis::GapParams {
         level: args.level.clone(),
         capitals: capitals(&args.capital)?,
         categories: split(&args.category),
         distance_m: args.distance_m,
-        rank_by: crate::analysis::Measure::parse(&args.rank_by).map_err(anyhow::Error::msg)?,
+        rank_by: args.rank_by,
         min_coverage: args.min_coverage,
     };
+    params
+        .check(&registry.areas().levels(), registry.vocabulary())
+        .map_err(|e| anyhow::anyhow!("--{}: {}", e.field.replace('_', "-"), e.message))?;
     let report = registry.gaps(&params);
     let text = match args.format.as_str() {
         "json" => serde_json::to_string_pretty(&report)?,

@@ -1,8 +1,27 @@
 //! Command-line flags and environment variables, from one place.
 
-use clap::{Args, Parser, Subcommand};
+use crate::analysis::{Measure, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE, DEFAULT_RANK_BY};
+use crate::domain::Words;
+use crate::export::Format;
+use clap::builder::PossibleValue;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+
+/// Flags take an enum by the same words as the API (`domain::Words`).
+macro_rules! value_enum {
+    ($($ty:ty),+) => {$(
+        impl ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                <$ty as Words>::VALUES
+            }
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(PossibleValue::new(self.word()))
+            }
+        }
+    )+};
+}
+value_enum!(Measure, Format, crate::auth::Role);
 
 #[derive(Parser)]
 #[command(
@@ -77,14 +96,14 @@ pub struct GapsArgs {
     #[arg(long)]
     pub category: Option<String>,
     /// Walking distance for coverage, in metres (800 m is about ten minutes).
-    #[arg(long, default_value_t = 800.0)]
+    #[arg(long, default_value_t = DEFAULT_DISTANCE_M)]
     pub distance_m: f64,
-    /// count, per_1000, coverage or nearest_m.
-    #[arg(long, default_value = "per_1000")]
-    pub rank_by: String,
+    /// What areas are ranked by.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = DEFAULT_RANK_BY)]
+    pub rank_by: Measure,
     /// Below this share of residents within the distance, an area with
     /// nothing inside is a gap.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = DEFAULT_MIN_COVERAGE)]
     pub min_coverage: f64,
     #[arg(long, value_parser = ["csv", "json"], default_value = "csv")]
     pub format: String,
@@ -189,8 +208,8 @@ pub struct ImportArgs {
 
 #[derive(Args)]
 pub struct ExportArgs {
-    #[arg(long, value_parser = ["geojson", "csv"], default_value = "geojson")]
-    pub format: String,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Format::GeoJson)]
+    pub format: Format,
     /// Only these capitals (comma-separated).
     #[arg(long)]
     pub capital: Option<String>,

@@ -269,7 +269,40 @@ async fn gap_outputs_and_profile(backend: Backend) {
         let (status, body) = app.get_json(path).await;
         assert_eq!((status, common::field(&body)), (400, field), "{path}");
     }
+    // `assetmap gaps` checks its flags as the API checks its parameters.
+    for (flag, value) in [
+        ("--level", "county"),
+        ("--capital", "cultural"),
+        ("--category", "unicorns"),
+        ("--distance-m", "0"),
+        ("--rank-by", "vibes"),
+        ("--min-coverage", "2"),
+    ] {
+        let mut args = vec!["gaps", "--level", "ward", flag, value];
+        if flag == "--level" {
+            args.drain(1..3);
+        }
+        let (ok, stderr) = cli(&app, &args);
+        let name = flag.trim_start_matches('-');
+        assert!(!ok && stderr.contains(name), "{args:?}: {stderr}");
+    }
+    let (ok, stderr) = cli(&app, &["gaps", "--level", "ward", "--rank-by", "Coverage"]);
+    assert!(ok, "{stderr}");
     let (status, _) = app.get_json("/api/areas/E99999999/profile").await;
     assert_eq!(status, 404);
     app.stop().await;
+}
+
+/// Runs `assetmap ARGS` on the app's store: whether it succeeded, and what
+/// it said on standard error.
+fn cli(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assetmap"))
+        .args(args)
+        .env("DATABASE_URL", &app.db_url)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }

@@ -3,70 +3,24 @@
 //! areas of its level. Computed from the in-memory index and areas, so it
 //! is current after every write.
 
+mod params;
 mod population;
+mod profile;
+mod stats;
 
+pub use params::{
+    check_distance, GapParams, Measure, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE, DEFAULT_RANK_BY,
+    MAX_DISTANCE_M,
+};
 pub use population::{Method, PopulationPoint};
+pub use profile::{profile, profile_from, profile_targets, LevelMedian, Profile, ProfileRow};
 
-use crate::domain::{haversine_m, BBox, Capital, LonLat, Postcode};
+use crate::domain::{haversine_m, BBox, LonLat, Postcode};
 use crate::index::{AreaSet, AssetIndex, Filter};
 use rstar::{RTree, AABB};
 use serde::Serialize;
+use stats::{breaks, coverage, rank, weighted_median};
 use std::collections::HashMap;
-
-/// What areas are ranked by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Measure {
-    Count,
-    #[serde(rename = "per_1000")]
-    Per1000,
-    Coverage,
-    NearestM,
-}
-
-impl Measure {
-    pub fn parse(s: &str) -> Result<Measure, String> {
-        match s {
-            "count" => Ok(Measure::Count),
-            "per_1000" => Ok(Measure::Per1000),
-            "coverage" => Ok(Measure::Coverage),
-            "nearest_m" => Ok(Measure::NearestM),
-            other => Err(format!(
-                "'{other}' is not one of count, per_1000, coverage, nearest_m"
-            )),
-        }
-    }
-
-    /// More is better for every measure but distance.
-    fn higher_is_better(self) -> bool {
-        self != Measure::NearestM
-    }
-
-    fn of(self, row: &GapRow) -> Option<f64> {
-        match self {
-            Measure::Count => Some(row.count as f64),
-            Measure::Per1000 => row.per_1000,
-            Measure::Coverage => row.coverage,
-            Measure::NearestM => row.nearest_m,
-        }
-    }
-}
-
-/// 800 m: a ten-minute walk.
-pub const DEFAULT_DISTANCE_M: f64 = 800.0;
-/// An area with nothing inside is a gap when fewer than half its residents
-/// are within the distance of one.
-pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct GapParams {
-    pub level: String,
-    pub capitals: Vec<Capital>,
-    pub categories: Vec<String>,
-    pub distance_m: f64,
-    pub rank_by: Measure,
-    pub min_coverage: f64,
-}
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct GapRow {
@@ -181,7 +135,7 @@ pub fn gaps_for(
     gaps_for_targets(target_points(index, params), areas, residents, params)
 }
 
-fn gaps_for_targets(
+pub(super) fn gaps_for_targets(
     targets: Vec<[f64; 2]>,
     areas: &AreaSet,
     residents: &Residents,
@@ -248,7 +202,7 @@ fn gaps_for_targets(
             "a gap is an area with no asset inside and under {:.0}% of residents within {} m of one, or in the least provided fifth of its level by {}",
             params.min_coverage * 100.0,
             params.distance_m,
-            serde_json::to_value(params.rank_by).expect("measures serialise").as_str().unwrap_or_default()
+            params.rank_by.as_str()
         ),
         params: params.clone(),
         breaks,
@@ -287,213 +241,6 @@ impl Targets {
             .map(|p| haversine_m(at, *p))
             .fold(bound, f64::min)
     }
-}
-
-fn coverage(distances: &[(f64, f64)], within_m: f64) -> Option<f64> {
-    let total: f64 = distances.iter().map(|(_, w)| w).sum();
-    if total <= 0.0 {
-        return None;
-    }
-    let near: f64 = distances
-        .iter()
-        .filter(|(d, _)| *d <= within_m)
-        .map(|(_, w)| w)
-        .sum();
-    Some(near / total)
-}
-
-/// The distance below which half the residents live; `None` with no
-/// residents or no asset at all.
-fn weighted_median(distances: &[(f64, f64)]) -> Option<f64> {
-    let mut sorted: Vec<(f64, f64)> = distances
-        .iter()
-        .copied()
-        .filter(|(_, w)| *w > 0.0)
-        .collect();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let total: f64 = sorted.iter().map(|(_, w)| w).sum();
-    let mut seen = 0.0;
-    for (d, w) in sorted {
-        seen += w;
-        if seen >= total / 2.0 {
-            return d.is_finite().then_some(d);
-        }
-    }
-    None
-}
-
-/// Competition ranking (1, 2, 2, 4) from the best provided down, and
-/// quintiles from the least provided (1) up; areas without the measure get
-/// neither.
-fn rank(rows: &mut [GapRow], by: Measure) {
-    let mut order: Vec<(usize, f64)> = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some((i, by.of(r)?)))
-        .collect();
-    // Worst first.
-    order.sort_by(|a, b| {
-        let cmp = a.1.total_cmp(&b.1);
-        if by.higher_is_better() {
-            cmp
-        } else {
-            cmp.reverse()
-        }
-    });
-    let n = order.len();
-    let mut first_of_tie = 0;
-    for pos in 0..n {
-        if pos > 0 && order[pos].1 != order[pos - 1].1 {
-            first_of_tie = pos;
-        }
-        let (i, _) = order[pos];
-        rows[i].quintile = Some((first_of_tie * 5 / n) as u8 + 1);
-    }
-    // Best first, for ranks.
-    let mut last_value = f64::NAN;
-    let mut last_rank = 0;
-    for (k, (i, v)) in order.iter().rev().enumerate() {
-        if *v != last_value {
-            last_rank = k + 1;
-            last_value = *v;
-        }
-        rows[*i].rank = Some(last_rank);
-    }
-}
-
-fn breaks(rows: &[GapRow], by: Measure) -> Vec<f64> {
-    let mut values: Vec<f64> = rows
-        .iter()
-        .filter_map(|r| by.of(r))
-        .filter(|v| v.is_finite())
-        .collect();
-    if values.is_empty() {
-        return Vec::new();
-    }
-    values.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        let pos = q * (values.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
-    };
-    [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
-        .iter()
-        .map(|q| at(*q))
-        .collect()
-}
-
-/// All five capitals side by side for one area, against the median of its
-/// level.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Profile {
-    pub code: String,
-    pub name: String,
-    pub level: String,
-    pub population: Option<f64>,
-    pub distance_m: f64,
-    pub capitals: Vec<ProfileRow>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ProfileRow {
-    pub capital: Capital,
-    pub area: GapRow,
-    pub level_median: LevelMedian,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LevelMedian {
-    pub count: Option<f64>,
-    pub per_1000: Option<f64>,
-    pub coverage: Option<f64>,
-    pub nearest_m: Option<f64>,
-}
-
-pub fn profile(
-    index: &AssetIndex,
-    areas: &AreaSet,
-    postcodes: &[&Postcode],
-    code: &str,
-    distance_m: f64,
-) -> Option<Profile> {
-    profile_from(&profile_targets(index), areas, postcodes, code, distance_m)
-}
-
-/// The points of each capital's assets, in `Capital::ALL` order: what a
-/// profile needs of the index.
-pub fn profile_targets(index: &AssetIndex) -> Vec<Vec<[f64; 2]>> {
-    let mut targets = vec![Vec::new(); Capital::ALL.len()];
-    let filter = Filter::default();
-    for e in index.entries().filter(|e| filter.accepts(e)) {
-        let i = Capital::ALL.iter().position(|c| *c == e.capital);
-        targets[i.expect("every capital is in ALL")].push(e.point);
-    }
-    targets
-}
-
-/// As `profile`, from `profile_targets`.
-pub fn profile_from(
-    targets: &[Vec<[f64; 2]>],
-    areas: &AreaSet,
-    postcodes: &[&Postcode],
-    code: &str,
-    distance_m: f64,
-) -> Option<Profile> {
-    let area = areas.get(code)?;
-    let residents = Residents::new(areas, postcodes, &area.level);
-    let capitals = Capital::ALL
-        .iter()
-        .zip(targets)
-        .map(|(capital, targets)| {
-            let params = GapParams {
-                level: area.level.clone(),
-                capitals: vec![*capital],
-                categories: Vec::new(),
-                distance_m,
-                rank_by: Measure::Per1000,
-                min_coverage: DEFAULT_MIN_COVERAGE,
-            };
-            let report = gaps_for_targets(targets.clone(), areas, &residents, &params);
-            let median = |m: Measure| median(report.rows.iter().filter_map(|r| m.of(r)).collect());
-            let level_median = LevelMedian {
-                count: median(Measure::Count),
-                per_1000: median(Measure::Per1000),
-                coverage: median(Measure::Coverage),
-                nearest_m: median(Measure::NearestM),
-            };
-            let row = report
-                .rows
-                .into_iter()
-                .find(|r| r.code == code)
-                .expect("the area is of its level");
-            ProfileRow {
-                capital: *capital,
-                area: row,
-                level_median,
-            }
-        })
-        .collect();
-    Some(Profile {
-        code: area.code.clone(),
-        name: area.name.clone(),
-        level: area.level.clone(),
-        population: area.population,
-        distance_m,
-        capitals,
-    })
-}
-
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    Some(if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    })
 }
 
 #[cfg(test)]

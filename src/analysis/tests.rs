@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::Capital;
 use crate::domain::{Area, Placement, Status, Visibility};
 use crate::index::IndexRecord;
 use geo::{polygon, MultiPolygon};

@@ -7,7 +7,11 @@ use crate::store::StoreError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use serde::Serialize;
+
+/// What a handler returns: its answer, or the error this module turns into
+/// one.
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -56,6 +60,12 @@ pub enum ApiError {
     /// Too many of this kind of request at once; try again shortly.
     #[error("{0}")]
     Busy(&'static str),
+    /// An import with rejected features wrote nothing; the report says why.
+    #[error(
+        "{} features were rejected, so nothing was imported; fix them or pass skip_invalid=true",
+        .0.rejected.len()
+    )]
+    Rejected(Box<crate::import::Report>),
 }
 
 impl ApiError {
@@ -89,6 +99,7 @@ impl ApiError {
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            ApiError::Rejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rejected_features"),
         }
     }
 
@@ -97,7 +108,8 @@ impl ApiError {
             ApiError::BadRequest(f) | ApiError::Unprocessable(f) => Some(&f.field),
             ApiError::MalformedJson(_)
             | ApiError::PayloadTooLarge(_)
-            | ApiError::UnsupportedMediaType => Some("body"),
+            | ApiError::UnsupportedMediaType
+            | ApiError::Rejected(_) => Some("body"),
             ApiError::PreconditionRequired | ApiError::Conflict { .. } => Some("If-Match"),
             ApiError::Unauthorized => Some("Authorization"),
             ApiError::BadCredentials => Some("password"),
@@ -114,16 +126,42 @@ impl ApiError {
     }
 }
 
+/// `{"error": {...}}`, and the import's report beside it when it has one.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a crate::import::Report>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current_version: Option<i64>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let mut body = json!({"error": {"code": code, "message": self.message()}});
-        if let Some(field) = self.field() {
-            body["error"]["field"] = json!(field);
-        }
-        if let ApiError::Conflict { current, .. } = &self {
-            body["error"]["current_version"] = json!(current);
-        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: self.message(),
+                field: self.field(),
+                current_version: match &self {
+                    ApiError::Conflict { current, .. } => Some(*current),
+                    _ => None,
+                },
+            },
+            report: match &self {
+                ApiError::Rejected(report) => Some(report),
+                _ => None,
+            },
+        };
         let mut response = (status, Json(body)).into_response();
         if matches!(self, ApiError::Busy(_) | ApiError::Unavailable) {
             response

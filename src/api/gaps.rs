@@ -1,13 +1,15 @@
 //! `/api/gaps`: where the gaps are, as JSON, GeoJSON (for a choropleth) and
 //! CSV; and `/api/areas/{code}/profile`: one area's five capitals.
 
-use super::areas::area_feature;
-use super::error::ApiError;
+use super::areas::gap_feature;
+use super::error::{ApiError, Result};
 use super::extract::Params;
 use super::extract::Path;
 use super::openapi::{params, schemas::Errors};
 use super::AppState;
-use crate::analysis::{GapParams, GapReport, Measure, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE};
+use crate::analysis::{
+    check_distance, GapParams, GapReport, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE, DEFAULT_RANK_BY,
+};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -27,50 +29,35 @@ pub fn router() -> Router<AppState> {
 #[openapi(paths(as_json, as_geojson, as_csv, profile))]
 pub(super) struct Doc;
 
-const MAX_DISTANCE_M: f64 = 50_000.0;
-
-fn distance(params: &Params) -> Result<f64, ApiError> {
-    Ok(params
-        .metres("distance_m", MAX_DISTANCE_M)?
-        .unwrap_or(DEFAULT_DISTANCE_M))
+fn distance(params: &Params) -> Result<f64> {
+    let d = params.parse::<f64>("distance_m")?;
+    check_distance(d.unwrap_or(DEFAULT_DISTANCE_M)).map_err(ApiError::BadRequest)
 }
 
-pub fn parse(params: &Params, state: &AppState) -> Result<GapParams, ApiError> {
+/// The question in the query, checked as `assetmap gaps` checks its flags.
+pub fn parse(params: &Params, state: &AppState) -> Result<GapParams> {
     let levels = state.registry.areas().levels();
     let level = params
         .get("level")
         .ok_or_else(|| ApiError::bad("level", format!("choose a level: {}", levels.join(", "))))?;
-    if !levels.iter().any(|l| l == level) {
-        return Err(ApiError::bad(
-            "level",
-            format!("no areas at level '{level}'; levels: {}", levels.join(", ")),
-        ));
-    }
-    let capitals = params.capitals()?;
-    let categories = params.categories(state.registry.vocabulary())?;
-    let rank_by = match params.get("rank_by") {
-        None => Measure::Per1000,
-        Some(m) => Measure::parse(m).map_err(|e| ApiError::bad("rank_by", e))?,
-    };
-    let min_coverage = params
-        .parse::<f64>("min_coverage")?
-        .unwrap_or(DEFAULT_MIN_COVERAGE);
-    if !(0.0..=1.0).contains(&min_coverage) {
-        return Err(ApiError::bad("min_coverage", "must be between 0 and 1"));
-    }
-    Ok(GapParams {
+    let gap = GapParams {
         level: level.to_string(),
-        capitals,
-        categories,
-        distance_m: distance(params)?,
-        rank_by,
-        min_coverage,
-    })
+        capitals: params.capitals()?,
+        categories: params.list("category"),
+        distance_m: params.parse("distance_m")?.unwrap_or(DEFAULT_DISTANCE_M),
+        rank_by: params.parse("rank_by")?.unwrap_or(DEFAULT_RANK_BY),
+        min_coverage: params
+            .parse("min_coverage")?
+            .unwrap_or(DEFAULT_MIN_COVERAGE),
+    };
+    gap.check(&levels, state.registry.vocabulary())
+        .map_err(ApiError::BadRequest)?;
+    Ok(gap)
 }
 
 /// Runs the analysis on a blocking thread: at national scale it takes
 /// seconds, which must not hold up the async workers serving the map.
-async fn report(params: &Params, state: &AppState) -> Result<GapReport, ApiError> {
+async fn report(params: &Params, state: &AppState) -> Result<GapReport> {
     let params = parse(params, state)?;
     let registry = state.registry.clone();
     tokio::task::spawn_blocking(move || registry.gaps(&params))
@@ -85,27 +72,20 @@ async fn report(params: &Params, state: &AppState) -> Result<GapReport, ApiError
 /// residents, with the gaps marked.
 #[utoipa::path(get, path = "/api/gaps", tag = "areas", params(params::Gaps),
     responses((status = 200, body = crate::analysis::GapReport), Errors))]
-async fn as_json(
-    State(state): State<AppState>,
-    params: Params,
-) -> Result<Json<GapReport>, ApiError> {
+async fn as_json(State(state): State<AppState>, params: Params) -> Result<Json<GapReport>> {
     Ok(Json(report(&params, &state).await?))
 }
 
 /// The same as areas with the measures as properties, for a choropleth.
 #[utoipa::path(get, path = "/api/gaps.geojson", tag = "areas", params(params::Gaps),
     responses((status = 200, content_type = "application/geo+json", body = serde_json::Value), Errors))]
-async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Response> {
     let report = report(&params, &state).await?;
     let areas = state.registry.areas();
     let features: Vec<Value> = report
         .rows
         .iter()
-        .filter_map(|row| {
-            let mut f = area_feature(areas.get(&row.code)?);
-            f["properties"] = serde_json::to_value(row).expect("rows serialise");
-            Some(f)
-        })
+        .filter_map(|row| Some(gap_feature(areas.get(&row.code)?, row)))
         .collect();
     let mut about = serde_json::to_value(&report).expect("reports serialise");
     about.as_object_mut().expect("an object").remove("rows");
@@ -116,7 +96,7 @@ async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Res
 /// The same as a spreadsheet.
 #[utoipa::path(get, path = "/api/gaps.csv", tag = "areas", params(params::Gaps),
     responses((status = 200, content_type = "text/csv", body = String), Errors))]
-async fn as_csv(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn as_csv(State(state): State<AppState>, params: Params) -> Result<Response> {
     let report = report(&params, &state).await?;
     let body = crate::export::gaps_csv(&report);
     Ok((
@@ -140,7 +120,7 @@ async fn profile(
     State(state): State<AppState>,
     Path(code): Path<String>,
     params: Params,
-) -> Result<Response, ApiError> {
+) -> Result<Response> {
     let d = distance(&params)?;
     let registry = state.registry.clone();
     let wanted = code.clone();

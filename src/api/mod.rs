@@ -27,7 +27,7 @@ mod vocabulary;
 mod web;
 mod withdraw;
 
-pub use error::ApiError;
+pub use error::{ApiError, Result};
 
 use crate::service::Registry;
 use axum::extract::DefaultBodyLimit;
@@ -122,27 +122,35 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .with_state(state)
 }
 
+/// What the page needs at start: basemap, attribution, area levels and
+/// where the assets are.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct PageStart {
+    basemap_style: Option<String>,
+    attribution: Vec<String>,
+    place: Option<String>,
+    levels: Vec<String>,
+    bounds: Option<[[f64; 2]; 2]>,
+    center: Option<[f64; 2]>,
+}
+
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(page_config))]
 struct ConfigDoc;
 
-/// What the page needs at start: basemap, attribution, area levels and
-/// where the assets are.
 #[utoipa::path(get, path = "/api/config", tag = "server",
-    responses((status = 200, description = "`basemap_style`, `attribution`, `place`, `levels`, \
-        `bounds` (`[[west, south], [east, north]]` or null) and `center`", body = serde_json::Value))
-)]
+    responses((status = 200, body = PageStart), openapi::schemas::Errors))]
 async fn page_config(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::Json<serde_json::Value> {
+) -> axum::Json<PageStart> {
     let bounds = state.registry.index().bounds();
     let center = bounds.map(|[lo, hi]| [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0]);
-    axum::Json(serde_json::json!({
-        "basemap_style": state.page.basemap_style,
-        "attribution": state.page.attribution,
-        "place": state.page.place,
-        "levels": state.registry.areas().levels(),
-        "bounds": bounds,
-        "center": center,
-    }))
+    axum::Json(PageStart {
+        basemap_style: state.page.basemap_style.clone(),
+        attribution: state.page.attribution.clone(),
+        place: state.page.place.clone(),
+        levels: state.registry.areas().levels(),
+        bounds,
+        center,
+    })
 }

@@ -3,7 +3,7 @@
 
 use super::assets::parse_filters;
 use super::auth::Writer;
-use super::error::ApiError;
+use super::error::{ApiError, Result};
 use super::extract::{ImportBody, Params, MAX_IMPORT_BYTES};
 use super::openapi::{params, schemas::Errors};
 use super::AppState;
@@ -11,11 +11,10 @@ use crate::export::{self, Format};
 use crate::import::{self, Mapping, MappingSpec, Options};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -52,7 +51,7 @@ async fn download(
     State(state): State<AppState>,
     params: Params,
     format: Format,
-) -> Result<Response, ApiError> {
+) -> Result<Response> {
     let mut query = parse_filters(&params, &state)?;
     query.offset = 0;
     let stream = export::stream(state.registry.clone(), query, format).await?;
@@ -90,7 +89,7 @@ async fn upload(
     params: Params,
     writer: Writer,
     ImportBody(body): ImportBody,
-) -> Result<Response, ApiError> {
+) -> Result<Json<import::Report>> {
     let dataset = params
         .get("dataset")
         .map(str::to_string)
@@ -138,17 +137,9 @@ async fn upload(
         ..report
     };
     if !write && !options.dry_run {
-        let message = format!(
-            "{} features were rejected, so nothing was imported; fix them or pass skip_invalid=true",
-            report.rejected.len()
-        );
-        let body = json!({
-            "error": {"code": "rejected_features", "message": message, "field": "body"},
-            "report": report,
-        });
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+        return Err(ApiError::Rejected(Box::new(report)));
     }
-    Ok(Json(json!(report)).into_response())
+    Ok(Json(report))
 }
 
 fn import_error(e: import::ImportError) -> ApiError {

@@ -13,9 +13,8 @@ pub enum UsersCommand {
     /// Add an account and print a one-time link to set its password.
     Add {
         email: String,
-        /// contributor, moderator or admin.
-        #[arg(long, default_value = "contributor")]
-        role: String,
+        #[arg(long, value_enum, ignore_case = true, default_value_t = Role::Contributor)]
+        role: Role,
         /// Limit a moderator to this area code (repeatable).
         #[arg(long = "area", value_name = "CODE")]
         areas: Vec<String>,
@@ -90,7 +89,6 @@ pub async fn run(command: UsersCommand) -> anyhow::Result<()> {
             public_url,
             store,
         } => {
-            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
             let store = open(&store).await?;
             let (user, invite) = invites::add_user(store.as_ref(), &email, role, areas).await?;
             println!("added {} as {}", user.email, user.role.as_str());

@@ -14,7 +14,6 @@ pub mod secrets;
 pub use matrix::{decide, Action, Decision, Rule, MATRIX};
 
 use chrono::{DateTime, TimeZone, Utc};
-use std::str::FromStr;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -27,29 +26,11 @@ pub enum Role {
     Admin,
 }
 
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Contributor => "contributor",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Role, String> {
-        match s {
-            "contributor" => Ok(Role::Contributor),
-            "moderator" => Ok(Role::Moderator),
-            "admin" => Ok(Role::Admin),
-            other => Err(format!(
-                "'{other}' is not a role: contributor, moderator or admin"
-            )),
-        }
-    }
-}
+crate::domain::word_enum!(Role, "role" {
+    Contributor = "contributor",
+    Moderator = "moderator",
+    Admin = "admin",
+});
 
 /// An account as stored.
 #[derive(Debug, Clone, PartialEq)]

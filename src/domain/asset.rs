@@ -1,9 +1,9 @@
+use super::words::word_enum;
 use super::{Capital, FieldError};
 use chrono::{DateTime, Utc};
 use geo::{BoundingRect, Geometry, InteriorPoint};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -23,29 +23,8 @@ pub enum Visibility {
     AreaOnly,
 }
 
-macro_rules! text_enum {
-    ($ty:ty { $($variant:ident = $text:literal),+ }) => {
-        impl $ty {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-        }
-        impl FromStr for $ty {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    $($text => Ok(Self::$variant),)+
-                    other => Err(format!(
-                        "'{other}' is not one of {}",
-                        [$($text),+].join(", ")
-                    )),
-                }
-            }
-        }
-    };
-}
-text_enum!(Status { Proposed = "proposed", Published = "published", Archived = "archived" });
-text_enum!(Visibility { Exact = "exact", AreaOnly = "area_only" });
+word_enum!(Status, "status" { Proposed = "proposed", Published = "published", Archived = "archived" });
+word_enum!(Visibility, "visibility" { Exact = "exact", AreaOnly = "area_only" });
 
 /// What a person can say about an asset: everything but identity, audit
 /// fields and version. Parsed from a GeoJSON Feature.

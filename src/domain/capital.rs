@@ -1,6 +1,6 @@
+use super::words::word_enum;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// The five kinds of community strength an asset can represent.
 #[derive(
@@ -34,16 +34,6 @@ impl Capital {
         Capital::Financial,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Capital::Social => "social",
-            Capital::Human => "human",
-            Capital::Public => "public",
-            Capital::Physical => "physical",
-            Capital::Financial => "financial",
-        }
-    }
-
     /// A bit per capital, so that the index can filter with one AND.
     pub fn bit(self) -> u8 {
         1 << (self as u8)
@@ -56,18 +46,13 @@ impl fmt::Display for Capital {
     }
 }
 
-impl FromStr for Capital {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Capital::ALL
-            .into_iter()
-            .find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                format!("unknown capital '{s}'; expected one of social, human, public, physical, financial")
-            })
-    }
-}
+word_enum!(Capital, "capital" {
+    Social = "social",
+    Human = "human",
+    Public = "public",
+    Physical = "physical",
+    Financial = "financial",
+});
 
 #[cfg(test)]
 mod tests {

@@ -14,6 +14,7 @@ mod postcode;
 mod privacy;
 mod rings;
 mod vocabulary;
+mod words;
 
 pub use area::{Area, Postcode};
 pub use asset::{
@@ -29,3 +30,5 @@ pub use postcode::normalise_postcode;
 pub use privacy::public_person;
 pub use rings::MAX_VERTICES;
 pub use vocabulary::Vocabulary;
+pub(crate) use words::word_enum;
+pub use words::{from_word, Words};

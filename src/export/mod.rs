@@ -16,15 +16,9 @@ pub enum Format {
     Csv,
 }
 
-impl Format {
-    pub fn parse(s: &str) -> Result<Format, String> {
-        match s {
-            "geojson" => Ok(Format::GeoJson),
-            "csv" => Ok(Format::Csv),
-            other => Err(format!("unknown format '{other}': use geojson or csv")),
-        }
-    }
+crate::domain::word_enum!(Format, "format" { GeoJson = "geojson", Csv = "csv" });
 
+impl Format {
     pub fn content_type(self) -> &'static str {
         match self {
             Format::GeoJson => "application/geo+json",

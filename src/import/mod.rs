@@ -116,7 +116,7 @@ pub async fn plan(
 ) -> Result<(Report, Vec<Change>), ImportError> {
     crate::domain::check_dataset(&options.dataset)
         .map_err(|e| ImportError::Mapping(e.to_string()))?;
-    let prefix = format!("import:{}:", options.dataset);
+    let prefix = dataset_prefix(&options.dataset);
     let mut existing: HashMap<String, Asset> = HashMap::new();
     // A source with control characters is never looked up (PostgreSQL
     // would refuse the query): its row is rejected when it is checked.
@@ -231,6 +231,11 @@ pub async fn plan(
         }
     }
     Ok((report, changes))
+}
+
+/// How the source of every asset of a data set begins.
+pub fn dataset_prefix(dataset: &str) -> String {
+    format!("import:{dataset}:")
 }
 
 /// `osm:node/1` -> `osm:`; `import:libraries:7` -> `import:libraries:`.

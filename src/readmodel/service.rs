@@ -1,6 +1,6 @@
 //! The registry's public reads, answered from the read model alone.
 
-use super::{csv_row, write_collection, write_feature, PublicAsset};
+use super::{csv_row, write_collection, write_feature, Field, PublicAsset};
 use crate::domain::Status;
 use crate::export::Format;
 use crate::index::{AssetIndex, Hit};
@@ -30,6 +30,22 @@ impl Registry {
         let index = self.index();
         hits.retain(|h| index.view(h.id).is_some_and(|v| v.matches(&needle)));
         hits
+    }
+
+    /// Whether any asset in memory came from one of these data sets.
+    pub fn holds_any_dataset<'a>(&self, datasets: impl IntoIterator<Item = &'a str>) -> bool {
+        let prefixes: Vec<String> = datasets
+            .into_iter()
+            .map(crate::import::dataset_prefix)
+            .collect();
+        let index = self.index();
+        let holds = index.entries().any(|e| {
+            index
+                .view(e.id)
+                .and_then(|v| v.texts()[Field::Source as usize])
+                .is_some_and(|s| prefixes.iter().any(|p| s.starts_with(p.as_str())))
+        });
+        holds
     }
 
     /// One page of a query as a GeoJSON FeatureCollection.

@@ -91,6 +91,9 @@ for (const [name, width, height] of [["desktop", 1280, 800], ["phone", 375, 812]
     const attribution = await page.textContent(".maplibregl-ctrl-attrib");
     assert.match(attribution, /OpenMapTiles/);
     assert.match(attribution, /OpenStreetMap/);
+    // A Leeds store is not called after the sample map it never loaded.
+    assert.doesNotMatch(attribution, /Trafford/);
+    assert.doesNotMatch(await page.textContent("h1"), /Trafford/);
 
     const foreign = requests.filter((u) => !u.startsWith(server.base) && !u.startsWith("blob:") && !u.startsWith("data:"));
     assert.deepEqual(foreign, [], "no request leaves the server's origin");

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod accounts;
+pub mod data;
 
 use assetmap::config::{ServeArgs, StoreArgs};
 use reqwest::{Client, Method, RequestBuilder, Response};

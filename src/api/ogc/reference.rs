@@ -2,11 +2,11 @@
 //! analysis of a level and capital. Both are small (hundreds of wards), so
 //! they are built whole and filtered here.
 
-use super::super::areas::area_feature;
+use super::super::areas::{area_feature, gap_feature};
 use super::super::error::ApiError;
 use super::super::AppState;
 use super::items::Found;
-use crate::analysis::{GapParams, Measure, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE};
+use crate::analysis::GapParams;
 use crate::domain::{Capital, Postcode};
 use crate::index::AreaSet;
 use crate::service::{AssetQuery, Spatial};
@@ -93,14 +93,7 @@ async fn work_out_gaps(
     level: &str,
     capital: Capital,
 ) -> Result<Vec<Value>, ApiError> {
-    let params = GapParams {
-        level: level.to_string(),
-        capitals: vec![capital],
-        categories: Vec::new(),
-        distance_m: DEFAULT_DISTANCE_M,
-        rank_by: Measure::Per1000,
-        min_coverage: DEFAULT_MIN_COVERAGE,
-    };
+    let params = GapParams::defaults(level, vec![capital]);
     let registry = state.registry.clone();
     // Seconds at national scale: off the async workers, as /api/gaps does.
     let report = tokio::task::spawn_blocking(move || registry.gaps(&params))
@@ -113,11 +106,7 @@ async fn work_out_gaps(
     Ok(report
         .rows
         .iter()
-        .filter_map(|row| {
-            let mut f = area_feature(areas.get(&row.code)?);
-            f["properties"] = serde_json::to_value(row).ok()?;
-            Some(f)
-        })
+        .filter_map(|row| Some(gap_feature(areas.get(&row.code)?, row)))
         .collect())
 }
 
