@@ -8,8 +8,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. Debian packages: PostGIS for the PostgreSQL store, Chromium for the map,
 # tilemaker to build the test basemap, fonts for its labels; GDAL (ogrinfo,
-# ogr2ogr) as a real client of the OGC API; Python's venv and curl for
-# schemathesis (scripts/schemathesis.sh installs it from PyPI).
+# ogr2ogr) as a real client of the OGC API; Python's venv for the JSON
+# Schema validator below and for schemathesis (scripts/schemathesis.sh
+# installs it from PyPI), and curl.
 missing=()
 for pkg in postgresql-15-postgis-3 chromium tilemaker \
   fonts-noto-core fonts-dejavu-core gdal-bin python3-venv curl; do
@@ -44,6 +45,16 @@ export ASSETMAP_TEST_PG="$pg"
 # Databases left by earlier, interrupted runs.
 psql "$pg/postgres" -qAtc "select datname from pg_database where datname like 'assetmap_test_%'" |
   while read -r db; do psql "$pg/postgres" -qc "drop database if exists $db" >/dev/null; done
+
+# check-jsonschema (PyPI) validates the HSDS output against the published
+# schemas: pip-installed into a virtual environment of its own, since
+# Debian's Python takes no system-wide pip installs.
+venv=target/python-venv
+if [ ! -x "$venv/bin/check-jsonschema" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check check-jsonschema
+fi
+export ASSETMAP_CHECK_JSONSCHEMA="$PWD/$venv/bin/check-jsonschema"
 
 # 3. npm packages for the map page and the browser tests.
 if [ -f web/package-lock.json ]; then

@@ -53,6 +53,15 @@ async fn load_sample(args: &ServeArgs, registry: &Registry) -> anyhow::Result<()
             tracing::debug!(dataset, place = %r.place, field = %r.field, reason = %r.reason, "sample row skipped");
         }
     }
+    for a in &loaded.attached {
+        tracing::info!(
+            dataset = %a.dataset,
+            into = %a.into,
+            attached = a.attached,
+            left_out = a.unplaced,
+            "sample layer counted onto another"
+        );
+    }
     tracing::info!(
         postcodes = loaded.postcodes,
         areas = loaded.areas,

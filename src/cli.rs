@@ -3,9 +3,11 @@
 //! changes up from the change log.
 
 use crate::config::{
-    AreasCommand, BasemapCommand, ExportArgs, GapsArgs, ImportArgs, PostcodesCommand, StoreArgs,
+    AreasCommand, BasemapCommand, ExportArgs, ExportFormat, GapsArgs, ImportArgs, PostcodesCommand,
+    StoreArgs,
 };
 use crate::domain::Vocabulary;
+use crate::export::Format;
 use crate::import::areas::{self, AreaOptions, PopulationOptions};
 use crate::import::csv::CsvOptions;
 use crate::import::osm::{self, TagRule};
@@ -50,6 +52,9 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         .file
         .as_ref()
         .expect("clap requires a file or a manifest");
+    if args.format.as_deref() == Some("hsds") {
+        return import::hsds::run(store.as_ref(), &vocabulary, &args, file).await;
+    }
     let name = file.display().to_string();
     let bar = spinner(format!("reading {name}"));
     let records = read_records(&args, file, store.as_ref()).await?;
@@ -82,6 +87,12 @@ fn print_loaded(loaded: &import::sample::Loaded) {
         );
     }
     print!("{}", import::Report::table(&loaded.layers));
+    for a in &loaded.attached {
+        println!(
+            "{}: {} of {} counted onto {} ({} near none of them, left out)",
+            a.dataset, a.attached, a.read, a.into, a.unplaced
+        );
+    }
 }
 
 /// `data/trafford_libraries.geojson` -> `trafford_libraries`.
@@ -229,6 +240,11 @@ pub async fn areas(command: AreasCommand) -> anyhow::Result<()> {
 pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let (store, vocabulary) = open(&args.store).await?;
     let registry = crate::service::Registry::open(store, vocabulary).await?;
+    let format = match args.format {
+        ExportFormat::GeoJson => Format::GeoJson,
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Hsds => return export_hsds(&registry, &args),
+    };
     let mut query = crate::service::AssetQuery::everywhere();
     query.capitals = capitals(&args.capital)?;
     query.categories = split(&args.category);
@@ -238,7 +254,18 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         ),
         None => Box::new(std::io::stdout().lock()),
     };
-    crate::export::write_all(&registry, &query, args.format, &mut out).await?;
+    crate::export::write_all(&registry, &query, format, &mut out).await?;
+    Ok(())
+}
+
+fn export_hsds(registry: &crate::service::Registry, args: &ExportArgs) -> anyhow::Result<()> {
+    let dir = args
+        .dir
+        .as_ref()
+        .or(args.out.as_ref())
+        .context("--format hsds writes a folder: give it, as in export --format hsds DIR")?;
+    let written = crate::export::hsds::write(registry, dir)?;
+    println!("{}: {written}", dir.display());
     Ok(())
 }
 

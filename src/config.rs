@@ -21,7 +21,18 @@ macro_rules! value_enum {
         }
     )+};
 }
-value_enum!(Measure, Format, crate::auth::Role);
+value_enum!(Measure, Format, ExportFormat, crate::auth::Role);
+
+/// What `assetmap export` writes: one of the formats the API streams too, or
+/// an HSDS data package, which is a folder of files rather than one stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    GeoJson,
+    Csv,
+    Hsds,
+}
+
+crate::domain::word_enum!(ExportFormat, "format" { GeoJson = "geojson", Csv = "csv", Hsds = "hsds" });
 
 #[derive(Parser)]
 #[command(
@@ -159,9 +170,14 @@ pub enum AreasCommand {
 
 #[derive(Args)]
 pub struct ImportArgs {
-    /// The file to import (.geojson/.json, .csv, .osm.pbf).
+    /// The file to import (.geojson/.json, .csv, .osm.pbf), or with
+    /// --format hsds the folder of an HSDS tabular data package.
     #[arg(required_unless_present = "manifest")]
     pub file: Option<PathBuf>,
+    /// hsds: read an Open Referral HSDS 3.0 data package (datapackage.json
+    /// and CSVs); otherwise the format follows the file's name.
+    #[arg(long, value_parser = ["hsds"])]
+    pub format: Option<String>,
     /// Load a whole place from a manifest instead (data/trafford/manifest.json).
     #[arg(long, conflicts_with = "file")]
     pub manifest: Option<PathBuf>,
@@ -208,8 +224,13 @@ pub struct ImportArgs {
 
 #[derive(Args)]
 pub struct ExportArgs {
-    #[arg(long, value_enum, ignore_case = true, default_value_t = Format::GeoJson)]
-    pub format: Format,
+    /// geojson or csv to a file (or standard output); hsds writes an Open
+    /// Referral HSDS 3.0 tabular data package into the folder DIR.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = ExportFormat::GeoJson)]
+    pub format: ExportFormat,
+    /// The folder for --format hsds (created if need be).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     /// Only these capitals (comma-separated).
     #[arg(long)]
     pub capital: Option<String>,

@@ -220,6 +220,27 @@ async fn gap_outputs_and_profile(backend: Backend) {
         .iter()
         .all(|c| c["level_median"]["count"].is_number()));
 
+    // Green spaces' entrances are part of their green space, not capital
+    // of their own: none is an asset, so none is counted in any area.
+    let (_, entrances) = app
+        .get_json("/api/gaps?level=ward&category=green_space_access")
+        .await;
+    let counted: u64 = entrances["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 0);
+    let (_, parks) = app
+        .get_json("/api/assets?category=green_space&limit=10000")
+        .await;
+    assert!(parks["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["properties"]["tags"]["entrances"].is_string()));
+
     // A write is in the next answer.
     let (_, before) = app.get_json("/api/gaps?level=ward&category=timebank").await;
     let row = |r: &Value| {

@@ -159,6 +159,21 @@ async fn a_person_shows_no_place_address_or_contact_on_any_route(backend: Backen
         .await
         .unwrap();
     assert_hidden("/api/export.csv", &csv);
+    // A directory (HSDS) holds no person at all, not even by area.
+    let sid = assetmap::hsds::service_id(id.parse().unwrap(), None);
+    for route in [
+        "/hsds/services?full=true&per_page=1000".to_string(),
+        "/hsds/services?search=bike".to_string(),
+        "/hsds/organizations?full=true&per_page=1000".to_string(),
+        "/hsds/service_at_locations?full=true&per_page=1000".to_string(),
+    ] {
+        let text = app.client.get(app.url(&route)).send().await.unwrap();
+        let text = text.text().await.unwrap();
+        assert!(!text.contains("Jo: bike repair"), "{route}: {text}");
+        assert_hidden(&route, &text);
+    }
+    let (status, _) = app.get_json(&format!("/hsds/services/{sid}")).await;
+    assert_eq!(status, 404, "a person is no service");
     // The OGC API's pages for a browser, and its JSON even to a moderator:
     // it is a public service and reads no token.
     for route in [

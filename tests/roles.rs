@@ -39,6 +39,7 @@ enum Route {
     EditAsset,
     ArchiveAsset,
     VerifyAsset,
+    RevertAsset,
     Import,
     Suggest,
     Report,
@@ -57,6 +58,7 @@ const TABLE: &[(Route, [u16; 7])] = &[
     (Route::EditAsset,             [401, 202, 200, 403, 200, 200, 403]),
     (Route::ArchiveAsset,          [401, 403, 204, 403, 204, 204, 403]),
     (Route::VerifyAsset,           [401, 403, 200, 403, 200, 200, 403]),
+    (Route::RevertAsset,           [401, 403, 200, 403, 200, 200, 403]),
     (Route::Import,                [401, 403, 403, 403, 200, 200, 403]),
     (Route::Suggest,               [201, 201, 201, 201, 201, 201, 403]),
     (Route::Report,                [201, 201, 201, 201, 201, 201, 403]),
@@ -74,6 +76,7 @@ fn action(route: Route) -> Action {
         Route::EditAsset => Action::EditAsset,
         Route::ArchiveAsset => Action::ArchiveAsset,
         Route::VerifyAsset => Action::VerifyAsset,
+        Route::RevertAsset => Action::RevertAsset,
         Route::Import => Action::Import,
         Route::Suggest => Action::Suggest,
         Route::Report => Action::Report,
@@ -198,6 +201,19 @@ async fn call(f: &Fixture, route: Route, who: &Who, n: usize) -> (u16, Option<St
             .await;
             (s, Some(id))
         }
+        Route::RevertAsset => {
+            // Two versions, so that there is an earlier one to go back to.
+            let id = fresh_asset(f, library(&name)).await;
+            let (s, body) = f
+                .app
+                .patch(&id, 1, &json!({"properties": {"name": "Renamed"}}))
+                .await;
+            assert_eq!(s, 200, "{body}");
+            let r = accounts::request(app, who, Method::POST, &format!("/api/assets/{id}/revert"))
+                .header("if-match", "2")
+                .json(&json!({"version": 1}));
+            (r.send().await.unwrap().status().as_u16(), Some(id))
+        }
         Route::Import => {
             let fc = json!({"type": "FeatureCollection", "features": [library(&name)]});
             let path = format!("/api/import?dataset=case{n}&capital=public&category=library");
@@ -279,7 +295,12 @@ async fn assert_unchanged(f: &Fixture, route: Route, target: Option<&str>, publi
         _ => {
             let (status, a) = f.app.get_json(&format!("/api/assets/{id}")).await;
             assert_eq!(status, 200, "{route:?}");
-            assert_eq!(a["properties"]["version"], 1, "{route:?}");
+            let setup_versions = if matches!(route, Route::RevertAsset) {
+                2
+            } else {
+                1
+            };
+            assert_eq!(a["properties"]["version"], setup_versions, "{route:?}");
         }
     }
 }

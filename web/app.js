@@ -12,6 +12,8 @@ import { showGaps, buildGapControls } from "./gaps.js";
 import { select, closeDetails } from "./details.js";
 import { loadAreaIndex, showArea, closeArea, preparePrint } from "./area.js";
 import { find } from "./find.js";
+import { startCommunity } from "./community.js";
+import { placeByClick } from "./contribute.js";
 
 function translatePage() {
   document.querySelectorAll("[data-i18n]").forEach((el) => (el.textContent = t(el.dataset.i18n)));
@@ -133,6 +135,8 @@ async function main() {
   buildGapControls();
   const map = makeMap(config, await baseStyle(config.basemap_style), view);
   map.on("load", async () => {
+    // Before the layers' own: placing an asset takes the click.
+    map.on("click", placeByClick);
     addLayers();
     map.on("moveend", refresh);
     map.on("zoomend", toggleAreaLabels);
@@ -143,6 +147,8 @@ async function main() {
     if (state.areas) await showAreas();
     await showGaps();
     if (state.near.postcode) await nearPostcode();
+    // The map works without it (say, the server's account store is down).
+    await startCommunity().catch((e) => status(t("load_error", { message: e.message }), true));
     if (state.selected) await select(state.selected, false);
     document.body.dataset.ready = "true";
     // For the browser tests, and for anyone scripting the page.

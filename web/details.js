@@ -3,6 +3,7 @@ import { t } from "./messages.js";
 import { map, state, $, status, getJSON, categoryLabel, swatch, setView } from "./core.js";
 import { highlight } from "./layers.js";
 import { writeHash } from "./url-state.js";
+import { historySection } from "./history.js";
 
 // Where focus was when details opened, to return it there on close.
 let opener = null;
@@ -96,10 +97,12 @@ export async function select(id, fly) {
   // The publisher, not an import's internal key; an OSM id is worth keeping.
   const publisher = attributionFor(p.source);
   row("field_source", p.source?.startsWith("osm:") ? `${publisher} (${p.source})` : publisher || p.source);
+  // The publisher's own date for the record, where the data gives one.
+  if (publisher || p.source) row("field_source_date", p.tags?.source_date || t("date_not_given"));
   row("field_verified", p.verified_at ? `${p.verified_at.slice(0, 10)}${p.verified_by ? ` (${p.verified_by})` : ""}` : t("never_verified"));
   row("field_updated", p.updated_at?.slice(0, 10));
   for (const [k, v] of Object.entries(p.tags || {})) {
-    if (!v) continue;
+    if (!v || k === "source_date") continue;
     const dt = document.createElement("dt");
     dt.textContent = tagLabel(k);
     const dd = document.createElement("dd");
@@ -113,6 +116,9 @@ export async function select(id, fly) {
     note.textContent = t("area_only_note");
     panel.append(note);
   }
+  // Other modules add what a person can do with it (community.js).
+  panel.dispatchEvent(new CustomEvent("asset-shown", { detail: feature }));
+  historySection(panel, { ...p, id }, () => select(id, false));
   panel.hidden = false;
   highlight(p.point);
   markSelected();

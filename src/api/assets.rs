@@ -215,7 +215,7 @@ pub(super) fn parse_id(id: &str) -> Result<Uuid, ApiError> {
 }
 
 /// The version in `If-Match`: `3`, `"3"` or `W/"3"`.
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+pub(super) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };

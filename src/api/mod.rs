@@ -10,6 +10,8 @@ mod error;
 mod extract;
 mod gaps;
 mod health;
+mod history;
+mod hsds;
 pub mod limits;
 mod ogc;
 pub mod openapi;
@@ -71,9 +73,11 @@ pub fn routes() -> Router<AppState> {
         .merge(proposals::router())
         .merge(users::router())
         .merge(trust::router())
+        .merge(history::router())
         .merge(basemap::router())
         .merge(withdraw::router())
         .merge(ogc::router())
+        .merge(hsds::router())
         .merge(tiles::router())
         .merge(openapi::router())
         .route("/api/config", axum::routing::get(page_config))
@@ -98,6 +102,8 @@ fn documented() -> Vec<utoipa::openapi::OpenApi> {
         withdraw::Doc::openapi(),
         ogc::Doc::openapi(),
         tiles::Doc::openapi(),
+        history::Doc::openapi(),
+        hsds::Doc::openapi(),
         ConfigDoc::openapi(),
     ]
 }

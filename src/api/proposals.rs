@@ -29,10 +29,18 @@ pub fn router() -> Router<AppState> {
         .route("/api/proposals/{id}/reject", post(reject))
         .route("/api/assets/{id}/reports", post(report))
         .route("/api/assets/{id}/introductions", post(introduce))
+        .route("/api/report-reasons", get(reasons))
+}
+
+/// The reasons a report may give, for the page's form.
+#[utoipa::path(get, path = "/api/report-reasons", tag = "community",
+    responses((status = 200, description = "`{\"reasons\": [...]}`", body = Value), Errors))]
+async fn reasons() -> Json<Value> {
+    Json(json!({ "reasons": REPORT_REASONS }))
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, submit, read, approve, reject, report, introduce))]
+#[openapi(paths(list, submit, read, approve, reject, report, introduce, reasons))]
 pub(super) struct Doc;
 
 /// `POST /api/proposals`: `{"kind": "create", "feature": {...}}` or

@@ -102,10 +102,11 @@ async fn start_session(
     let id = secrets::random_token();
     let csrf = secrets::random_token();
     let ttl = state.accounts.args.session_ttl();
-    state
-        .registry
-        .store()
-        .accounts()
+    let accounts = state.registry.store().accounts();
+    // Every sign-in clears out sessions that have ended, so the table holds
+    // only live ones and no periodic task is needed.
+    accounts.purge_sessions(now_secs()).await?;
+    accounts
         .add_session(
             &secrets::token_hash(&id),
             user.id,

@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{SubsecRound, Utc};
 use serde_json::{json, Value};
 
 pub fn router() -> Router<AppState> {
@@ -27,11 +27,6 @@ pub fn router() -> Router<AppState> {
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(verify, oldest_first))]
 pub(super) struct Doc;
-
-/// When the asset was last known right: verified, or else created.
-fn last_checked(a: &Asset) -> DateTime<Utc> {
-    a.draft.verified_at.unwrap_or(a.created_at)
-}
 
 /// Who verified, as the public sees it: the role, not the person (the
 /// change log keeps who).
@@ -104,7 +99,7 @@ async fn oldest_first(
             areas.is_empty() || super::caller::in_areas(&state, &[a.placement().point], &areas)
         })
         .collect();
-    assets.sort_by_key(|a| (last_checked(a), a.id));
+    assets.sort_by_key(|a| (a.last_checked(), a.id));
     let now = Utc::now();
     let rows: Vec<Value> = assets
         .iter()

@@ -15,6 +15,9 @@ pub enum Action {
     ArchiveAsset,
     /// `POST /api/assets/{id}/verify`
     VerifyAsset,
+    /// `POST /api/assets/{id}/revert`: go back to an earlier version (a new
+    /// version with the old one's content).
+    RevertAsset,
     /// `POST /api/import`
     Import,
     /// `POST /api/proposals`: suggest a new asset or an edit, offer a skill.
@@ -75,6 +78,7 @@ pub const MATRIX: &[Row] = &[
     row(EditAsset,       Deny,   Queue,      InArea,   Allow),
     row(ArchiveAsset,    Deny,   Deny,       InArea,   Allow),
     row(VerifyAsset,     Deny,   Deny,       InArea,   Allow),
+    row(RevertAsset,     Deny,   Deny,       InArea,   Allow),
     row(Import,          Deny,   Deny,       Deny,     Allow),
     row(Suggest,         Queue,  Queue,      Queue,    Queue),
     row(Report,          Queue,  Queue,      Queue,    Queue),

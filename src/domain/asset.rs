@@ -227,12 +227,25 @@ pub fn may_be_out_of_date(
     created_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> bool {
-    now - verified_at.unwrap_or(created_at) > chrono::Duration::days(STALE_AFTER_DAYS)
+    now - last_checked(verified_at, created_at) > chrono::Duration::days(STALE_AFTER_DAYS)
+}
+
+/// When an asset was last known right: verified, or else created. What
+/// "may be out of date" counts from, and what moderators check oldest first.
+pub fn last_checked(
+    verified_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    verified_at.unwrap_or(created_at)
 }
 
 impl Asset {
     pub fn may_be_out_of_date(&self, now: DateTime<Utc>) -> bool {
         may_be_out_of_date(self.draft.verified_at, self.created_at, now)
+    }
+
+    pub fn last_checked(&self) -> DateTime<Utc> {
+        last_checked(self.draft.verified_at, self.created_at)
     }
 
     pub fn placement(&self) -> Placement {

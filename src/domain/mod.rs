@@ -9,6 +9,7 @@ mod error;
 mod feature;
 pub mod fields;
 mod geometry;
+mod history;
 mod input;
 mod postcode;
 mod privacy;
@@ -18,13 +19,15 @@ mod words;
 
 pub use area::{Area, Postcode};
 pub use asset::{
-    may_be_out_of_date, Asset, AssetDraft, Placement, Status, Visibility, STALE_AFTER_DAYS,
+    last_checked, may_be_out_of_date, Asset, AssetDraft, Placement, Status, Visibility,
+    STALE_AFTER_DAYS,
 };
 pub use capital::Capital;
 pub use coords::{haversine_m, BBox, Lat, Lon, LonLat};
 pub use error::FieldError;
 pub use feature::geometry_json;
 pub use geometry::{check_geometry, parse_geometry};
+pub use history::{diff, FieldChange};
 pub use input::{check_dataset, check_tag, check_text, check_timestamp, clip};
 pub use postcode::normalise_postcode;
 pub use privacy::public_person;

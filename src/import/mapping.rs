@@ -7,6 +7,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+pub use super::rules::Rule;
+
 /// Where one asset field comes from. In a mapping file or `--map`:
 /// `"Name"` takes that property; `"A+B+C"` joins the non-empty ones with
 /// ", " (address lines); `"A|B"` takes the first non-empty one; `"=text"`
@@ -48,7 +50,7 @@ impl Source {
 
 /// A property as text: numbers as written (an integral float without its
 /// ".0"), and empty or null-marker values ("NA") as absent.
-fn text_of(v: &Value, nulls: &[String]) -> Option<String> {
+pub(super) fn text_of(v: &Value, nulls: &[String]) -> Option<String> {
     let s = match v {
         Value::String(s) => s.trim().to_string(),
         Value::Number(n) => match n.as_f64() {
@@ -59,16 +61,6 @@ fn text_of(v: &Value, nulls: &[String]) -> Option<String> {
         _ => return None,
     };
     (!s.is_empty() && !nulls.iter().any(|n| n == &s)).then_some(s)
-}
-
-/// A rule that sets capital and category when a property contains a word:
-/// grant-making charities go under financial capital.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Rule {
-    pub field: String,
-    pub contains: String,
-    pub capital: String,
-    pub category: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -136,6 +128,14 @@ impl Mapping {
         })
     }
 
+    /// The name a row would be given.
+    pub fn name_of(&self, props: &Map<String, Value>) -> Option<String> {
+        match self.fields.iter().find(|(t, _)| t == "name") {
+            Some((_, s)) => s.value(props, &self.nulls),
+            None => text_of(props.get("name")?, &self.nulls),
+        }
+    }
+
     /// The source's id for a row, when the mapping names an id field.
     pub fn row_id(&self, props: &Map<String, Value>) -> Option<String> {
         let field = self.id_field.as_ref()?;
@@ -177,11 +177,7 @@ impl Mapping {
             out.insert("category".into(), Value::String(c));
         }
         for rule in &self.rules {
-            let hit = props
-                .get(&rule.field)
-                .and_then(|v| text_of(v, &self.nulls))
-                .is_some_and(|v| v.to_lowercase().contains(&rule.contains.to_lowercase()));
-            if hit {
+            if rule.holds(props, &self.nulls) {
                 out.insert("capital".into(), Value::String(rule.capital.clone()));
                 out.insert("category".into(), Value::String(rule.category.clone()));
                 break;

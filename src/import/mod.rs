@@ -3,12 +3,17 @@
 //! written in one transaction, or not at all.
 
 pub mod areas;
+mod belongs;
 pub mod csv;
+mod distinguish;
 pub mod geojson;
+pub mod hsds;
 mod mapping;
 pub mod osm;
+mod rules;
 pub mod sample;
 
+pub use belongs::{Attached, BelongsTo};
 pub use mapping::{Mapping, MappingSpec, Rule, Source};
 
 use crate::domain::{check_geometry, Asset, FieldError, Status, Vocabulary};
@@ -263,7 +268,12 @@ fn row_hash(props: &Map<String, Value>, geometry: &Geometry<f64>) -> u64 {
         }
     }
     let mut h = Fnv(0xcbf29ce484222325);
-    let sorted: std::collections::BTreeMap<&String, &Value> = props.iter().collect();
+    // What assetmap itself adds to a row (a park's count of entrances) is
+    // not the row's identity: it may change while the park stays the same.
+    let sorted: std::collections::BTreeMap<&String, &Value> = props
+        .iter()
+        .filter(|(k, _)| !k.starts_with("assetmap:"))
+        .collect();
     serde_json::to_string(&sorted)
         .unwrap_or_default()
         .hash(&mut h);

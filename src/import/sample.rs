@@ -3,8 +3,10 @@
 //! map is one (data/trafford/manifest.json).
 
 use super::areas::{self, AreaOptions, PopulationOptions};
+use super::belongs::{attach, carrier, Attached, BelongsTo};
 use super::csv::CsvOptions;
-use super::{ImportError, Mapping, MappingSpec, Options, Report};
+use super::distinguish::{self, distinguish};
+use super::{ImportError, Mapping, MappingSpec, Options, Record, Report};
 use crate::domain::Vocabulary;
 use crate::store::{Change, Store};
 use serde::Deserialize;
@@ -58,6 +60,9 @@ pub struct AssetLayer {
     pub dataset: String,
     /// For CSV: the column holding a postcode to place rows by.
     pub postcode_field: Option<String>,
+    /// Features that are part of another layer's assets (a park's
+    /// entrances): counted onto them, not written as assets.
+    pub belongs_to: Option<BelongsTo>,
     #[serde(flatten)]
     pub mapping: MappingSpec,
 }
@@ -79,6 +84,10 @@ pub struct Loaded {
     pub areas: usize,
     pub unmatched_population: Vec<String>,
     pub layers: Vec<(String, Report)>,
+    /// Assets whose shared name gained its place.
+    pub renamed: usize,
+    /// Layers counted onto another layer's assets instead of written.
+    pub attached: Vec<Attached>,
     pub changes: Vec<Change>,
 }
 
@@ -100,6 +109,7 @@ pub async fn load(
     let mut loaded = Loaded::default();
 
     let mut lookup = std::collections::HashMap::new();
+    let mut places: Vec<crate::domain::Area> = Vec::new();
     if let Some(p) = &manifest.postcodes {
         let rows = areas::read_postcodes(
             &read(dir, &p.file)?,
@@ -127,6 +137,10 @@ pub async fn load(
         }
         store.upsert_areas(&found).await?;
         loaded.areas += found.len();
+        // The first level (wards) names places: "Post office, Sale Moor".
+        if places.is_empty() {
+            places = found.clone();
+        }
         if let Some(pop) = &layer.population {
             let options = PopulationOptions {
                 code_field: pop.code_field.clone(),
@@ -150,19 +164,45 @@ pub async fn load(
                 .extend(store.set_population(&values).await?);
         }
     }
+    let mut records: Vec<Vec<Record>> = Vec::with_capacity(manifest.layers.len());
     for layer in &manifest.layers {
-        let file = layer.file.display().to_string();
-        let bytes = read(dir, &layer.file)?;
-        let records = if file.ends_with(".csv") {
-            let options = CsvOptions {
-                postcode_field: layer.postcode_field.clone(),
-                ..CsvOptions::default()
-            };
-            super::csv::read(&bytes, &file, &options, &lookup)?
-        } else {
-            super::geojson::read(&String::from_utf8_lossy(&bytes), &file)?
+        records.push(read_layer(dir, layer, &lookup)?);
+    }
+    // Parts first onto their wholes, so that a whole's count is part of
+    // what is planned (and a second load finds it unchanged).
+    let mut specs: Vec<MappingSpec> = manifest.layers.iter().map(|l| l.mapping.clone()).collect();
+    for (i, layer) in manifest.layers.iter().enumerate() {
+        let Some(rule) = &layer.belongs_to else {
+            continue;
         };
-        let mapping = Mapping::new(layer.mapping.clone()).map_err(ImportError::Mapping)?;
+        let target = manifest
+            .layers
+            .iter()
+            .position(|l| l.dataset == rule.dataset && l.belongs_to.is_none())
+            .ok_or_else(|| {
+                ImportError::Mapping(format!(
+                    "{}: belongs_to names no layer '{}'",
+                    layer.dataset, rule.dataset
+                ))
+            })?;
+        let parts = std::mem::take(&mut records[i]);
+        loaded
+            .attached
+            .push(attach(&parts, &mut records[target], rule, &layer.dataset));
+        specs[target]
+            .map
+            .insert(format!("tags.{}", rule.tag), carrier(&rule.tag));
+    }
+    for ((layer, mut records), mut spec) in manifest.layers.iter().zip(records).zip(specs) {
+        if layer.belongs_to.is_some() {
+            continue;
+        }
+        let named = Mapping::new(spec.clone()).map_err(ImportError::Mapping)?;
+        loaded.renamed += distinguish(&mut records, |r| named.name_of(&r.props), &places, &lookup);
+        spec.map.insert("name".into(), distinguish::NAME.into());
+        spec.map
+            .insert("tags.generic_name".into(), distinguish::GENERIC.into());
+        let mapping = Mapping::new(spec).map_err(ImportError::Mapping)?;
         let options = Options {
             dataset: layer.dataset.clone(),
             dry_run: false,
@@ -185,4 +225,22 @@ pub async fn load(
         store.write(&loaded.changes).await?;
     }
     Ok(loaded)
+}
+
+fn read_layer(
+    dir: &Path,
+    layer: &AssetLayer,
+    lookup: &std::collections::HashMap<String, (f64, f64)>,
+) -> Result<Vec<Record>, ImportError> {
+    let file = layer.file.display().to_string();
+    let bytes = read(dir, &layer.file)?;
+    if file.ends_with(".csv") {
+        let options = CsvOptions {
+            postcode_field: layer.postcode_field.clone(),
+            ..CsvOptions::default()
+        };
+        super::csv::read(&bytes, &file, &options, lookup)
+    } else {
+        super::geojson::read(&String::from_utf8_lossy(&bytes), &file)
+    }
 }

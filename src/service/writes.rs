@@ -78,6 +78,33 @@ impl Registry {
         self.commit_update(asset, ChangeOp::Update, expected).await
     }
 
+    /// Writes `draft` as the next version of an asset whose version is
+    /// still `expected`: a revert, which adds a version and rewrites none.
+    pub async fn replace(
+        &self,
+        id: Uuid,
+        expected: i64,
+        draft: AssetDraft,
+        actor: &str,
+    ) -> Result<Asset> {
+        let current = self.get(id).await?;
+        if current.version != expected {
+            return Err(ServiceError::Conflict {
+                id,
+                expected,
+                current: current.version,
+            });
+        }
+        let asset = Asset {
+            draft,
+            updated_at: Utc::now().trunc_subsecs(6),
+            updated_by: actor.to_string(),
+            version: current.version + 1,
+            ..current
+        };
+        self.commit_update(asset, ChangeOp::Update, expected).await
+    }
+
     fn patched_draft(&self, current: &Asset, patch: &Value) -> Result<AssetDraft> {
         let invalid = |f: &str, m: &str| ServiceError::Invalid(FieldError::new(f, m));
         let patch = patch

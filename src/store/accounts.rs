@@ -65,6 +65,8 @@ pub trait AccountStore: Send + Sync {
     /// The account and CSRF token of a live session of an enabled account.
     async fn session(&self, session_hash: &str, now: i64) -> Result<Option<(User, String)>>;
     async fn end_session(&self, session_hash: &str) -> Result<()>;
+    /// Deletes sessions that ended before `now`; how many.
+    async fn purge_sessions(&self, now: i64) -> Result<u64>;
     async fn add_api_token(&self, token_hash: &str, user_id: Uuid, now: i64) -> Result<()>;
     async fn user_by_api_token(&self, token_hash: &str) -> Result<Option<User>>;
     async fn add_proposal(&self, p: &Proposal) -> Result<()>;
@@ -195,6 +197,14 @@ macro_rules! account_store {
                 .await.map_err(failed("account store: accept_invite"))?;
                 tx.commit().await.map_err(failed("account store: accept_invite"))?;
                 row.map(user_of).transpose()
+            }
+
+            async fn purge_sessions(&self, now: i64) -> Result<u64> {
+                let done = sqlx::query("delete from user_session where expires_at <= $1")
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await.map_err(failed("account store: purge_sessions"))?;
+                Ok(done.rows_affected())
             }
 
             async fn add_session(&self, session_hash: &str, user_id: Uuid, csrf: &str, expires_at: i64) -> Result<()> {
@@ -350,7 +360,8 @@ macro_rules! account_store {
                 .bind(&proposal)
                 .execute(&mut *tx)
                 .await.map_err(failed("account store: erase_person"))?;
-                sqlx::query("update asset_change set changed_by = 'withdrawn' where cast(asset_id as text) = $1")
+                // The log keeps that a version was written, never what it held.
+                sqlx::query("update asset_change set changed_by = 'withdrawn', payload = null where cast(asset_id as text) = $1")
                     .bind(&asset)
                     .execute(&mut *tx)
                     .await.map_err(failed("account store: erase_person"))?;

@@ -3,8 +3,10 @@
 //! `sql.rs`.
 
 use super::failed;
-use super::sql::{self, AreaRow, AssetRow, ChangeRow, IndexRow, PostcodeRow, Statements};
-use super::{Change, LoggedChange, Result, Store};
+use super::sql::{
+    self, AreaRow, AssetRow, ChangeRow, IndexRow, PostcodeRow, Statements, VersionRow,
+};
+use super::{Change, LoggedChange, Result, Store, Version};
 use crate::domain::{Area, Asset, Postcode};
 use crate::index::IndexRecord;
 use async_trait::async_trait;
@@ -97,6 +99,7 @@ where
     ChangeRow: for<'r> FromRow<'r, DB::Row>,
     AreaRow: for<'r> FromRow<'r, DB::Row>,
     PostcodeRow: for<'r> FromRow<'r, DB::Row>,
+    VersionRow: for<'r> FromRow<'r, DB::Row>,
     SqlStore<DB>: super::AccountStore,
 {
     fn kind(&self) -> &'static str {
@@ -175,6 +178,15 @@ where
             .fetch_all(&self.pool)
             .await
             .map_err(failed("changes_since"))?;
+        sql::convert_all(rows)
+    }
+
+    async fn history(&self, id: Uuid) -> Result<Vec<Version>> {
+        let rows: Vec<VersionRow> = sqlx::query_as(&self.sql.history)
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failed("history"))?;
         sql::convert_all(rows)
     }
 

@@ -85,6 +85,22 @@ pub struct LoggedChange {
     pub record: IndexRecord,
 }
 
+/// One version of an asset, from its change-log row.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub seq: i64,
+    pub version: i64,
+    /// "create", "update" or "archive".
+    pub op: String,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    /// The account (email), token or import that wrote it.
+    pub changed_by: String,
+    /// `{"geometry", "properties"}` as the write left the asset; `None` for
+    /// writes made before payloads were kept, or erased when a person
+    /// withdrew.
+    pub payload: Option<serde_json::Value>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// "postgis" or "sqlite", for health checks and logs.
@@ -108,6 +124,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Changes after `seq`, oldest first, each with its asset's current state.
     async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<LoggedChange>>;
+
+    /// Every logged version of an asset, oldest first.
+    async fn history(&self, id: Uuid) -> Result<Vec<Version>>;
 
     /// Ids of assets whose name, description or address contains `needle`
     /// (already lower-cased).

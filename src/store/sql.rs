@@ -2,10 +2,12 @@
 //! in each dialect), the row types and the conversions to domain types, and
 //! the batched writes.
 
+mod history;
 mod rows;
 mod statements;
 mod write;
 
+pub use history::VersionRow;
 pub use rows::{
     convert_all, in_order, parse_ids, AreaRow, AssetRow, ChangeRow, IndexRow, PostcodeRow,
 };

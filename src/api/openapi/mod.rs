@@ -46,6 +46,7 @@ pub const MEDIA_TYPE: &str = "application/vnd.oai.openapi+json;version=3.1";
         (name = "areas", description = "Areas, postcodes and gap analysis"),
         (name = "transfer", description = "Imports and exports"),
         (name = "maps", description = "Vector tiles, the basemap and glyphs"),
+        (name = "hsds", description = "Open Referral HSDS 3.0: services, organisations, places"),
         (name = "ogc", description = "OGC API - Features (Part 1: Core, GeoJSON, HTML)"),
         (name = "server", description = "Health, configuration and this document"),
     )

@@ -60,3 +60,29 @@ pub struct Gaps {
     #[param(minimum = 0, maximum = 1)]
     pub min_coverage: Option<f64>,
 }
+
+/// The HSDS API's list parameters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HsdsList {
+    /// From 1.
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    /// 50 by default, at most 1,000.
+    #[param(minimum = 1, maximum = 1000)]
+    pub per_page: Option<u32>,
+    /// Words in the name or description.
+    pub search: Option<String>,
+    pub organization_id: Option<String>,
+    pub taxonomy_term_id: Option<String>,
+    /// A day or an RFC 3339 time.
+    pub modified_after: Option<String>,
+    /// Services at locations near this postcode, nearest first.
+    pub postcode: Option<String>,
+    /// Metres from `postcode`.
+    pub proximity: Option<f64>,
+    /// The nested records in the list.
+    pub full: Option<bool>,
+    /// Only `json`.
+    pub format: Option<String>,
+}

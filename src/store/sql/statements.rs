@@ -205,6 +205,7 @@ pub struct Statements {
     pub postcodes: String,
     pub reference_stamp: String,
     pub bump_reference: String,
+    pub history: String,
 }
 
 impl Statements {
@@ -234,6 +235,7 @@ impl Statements {
             ("op", "text"),
             ("changed_at", "timestamptz"),
             ("changed_by", "text"),
+            ("payload", super::history::PAYLOAD_TYPE),
         ]);
         Statements {
             insert: format!(
@@ -251,8 +253,9 @@ impl Statements {
             ),
             reserve_seqs: "update change_counter set last_seq = last_seq + $1 returning last_seq".into(),
             log_changes: format!(
-                "insert into asset_change (seq, asset_id, version, op, changed_at, changed_by) \
-                 select x.seq, {}, x.version, x.op, x.changed_at, x.changed_by from {change_rows} where true",
+                "insert into asset_change (seq, asset_id, version, op, changed_at, changed_by, payload) \
+                 select x.seq, {}, x.version, x.op, x.changed_at, x.changed_by, x.payload \
+                 from {change_rows} where true",
                 d.value_in(Kind::Id, "x.asset_id")
             ),
             by_id: format!(
@@ -292,6 +295,7 @@ impl Statements {
             postcodes: "select postcode, lon, lat, lsoa_code from postcode order by postcode".into(),
             reference_stamp: "select cast(stamp as text) from reference_stamp".into(),
             bump_reference: "update reference_stamp set stamp = stamp + 1".into(),
+            history: super::history::select(d),
         }
     }
 }

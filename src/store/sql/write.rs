@@ -133,6 +133,7 @@ where
                     "op": c.op.as_str(),
                     "changed_at": c.asset.updated_at.to_rfc3339(),
                     "changed_by": c.asset.updated_by,
+                    "payload": super::history::payload(&c.asset),
                 })
             })
             .collect();
