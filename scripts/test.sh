@@ -9,10 +9,11 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # 1. Debian packages: PostGIS for the PostgreSQL store, Chromium for the map,
 # tilemaker to build the test basemap, fonts for its labels; GDAL (ogrinfo,
 # ogr2ogr) as a real client of the OGC API; Python's venv for the JSON
-# Schema validator below.
+# Schema validator below and for schemathesis (scripts/schemathesis.sh
+# installs it from PyPI), and curl.
 missing=()
 for pkg in postgresql-15-postgis-3 chromium tilemaker \
-  fonts-noto-core fonts-dejavu-core gdal-bin python3-venv; do
+  fonts-noto-core fonts-dejavu-core gdal-bin python3-venv curl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -64,6 +65,9 @@ fi
 # browser tests against a real server.
 cargo build --release --locked
 cargo test --release --locked
+# 5. schemathesis against a live server on the sample map, from the
+# OpenAPI document: no 5xx, every answer as documented.
+bash scripts/schemathesis.sh
 if [ -d tests/browser ]; then
   node --test --test-concurrency=1 tests/browser/
 fi

@@ -75,6 +75,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::auth::cli::UsersCommand,
     },
+    /// Print the OpenAPI document of the HTTP API as JSON, or with
+    /// --markdown the page docs/api.md is made of.
+    Openapi {
+        #[arg(long)]
+        markdown: bool,
+    },
     /// A basemap file of our own (PMTiles or MBTiles vector tiles).
     Basemap {
         #[command(subcommand)]

@@ -44,6 +44,15 @@ async fn run() -> anyhow::Result<()> {
         Command::Backup(args) => assetmap::backup::run(&args).await,
         Command::Users { command } => assetmap::auth::cli::run(command).await,
         Command::Basemap { command } => cli::basemap(command).await,
+        Command::Openapi { markdown } => {
+            let doc = assetmap::api::openapi::as_value();
+            if markdown {
+                print!("{}", assetmap::api::openapi::markdown::render(&doc));
+            } else {
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            }
+            Ok(())
+        }
     }
 }
 

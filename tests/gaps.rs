@@ -253,6 +253,16 @@ async fn gap_outputs_and_profile(backend: Backend) {
             .clone()
     };
     assert_eq!(row(&before)["count"], 0);
+    // The OGC gap collection is kept between requests (a cache per state
+    // of the data); the write below must still show in it.
+    let ogc_row = "/ogc/collections/gaps-ward-social/items/E05015239?f=json";
+    let (status, ogc_before) = app.get_json(ogc_row).await;
+    assert_eq!(status, 200, "{ogc_before}");
+    assert_eq!(
+        app.get_json(ogc_row).await.1["properties"],
+        ogc_before["properties"]
+    );
+    let social_before = ogc_before["properties"]["count"].as_u64().unwrap();
     app.create(&common::point(
         "Altrincham Timebank",
         "social",
@@ -263,6 +273,10 @@ async fn gap_outputs_and_profile(backend: Backend) {
     .await;
     let (_, after) = app.get_json("/api/gaps?level=ward&category=timebank").await;
     assert_eq!(row(&after)["count"], 1);
+    let (_, ogc_after) = app.get_json(ogc_row).await;
+    assert_eq!(ogc_after["properties"]["count"], social_before + 1);
+    let (_, social) = app.get_json("/api/gaps?level=ward&capital=social").await;
+    assert_eq!(ogc_after["properties"], row(&social));
 
     for (path, field) in [
         ("/api/gaps", "level"),

@@ -22,7 +22,7 @@ use serde::Serialize;
 use stats::{breaks, coverage, rank, weighted_median};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct GapRow {
     pub code: String,
     pub name: String,
@@ -45,7 +45,7 @@ pub struct GapRow {
     pub gap: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GapReport {
     #[serde(flatten)]
     pub params: GapParams,

@@ -7,7 +7,7 @@ use crate::domain::{Capital, FieldError, Vocabulary};
 use serde::Serialize;
 
 /// What areas are ranked by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     Count,
@@ -50,7 +50,7 @@ pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
 /// Residents per asset is what a forum compares first.
 pub const DEFAULT_RANK_BY: Measure = Measure::Per1000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GapParams {
     pub level: String,
     pub capitals: Vec<Capital>,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// All five capitals side by side for one area, against the median of its
 /// level.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Profile {
     pub code: String,
     pub name: String,
@@ -17,14 +17,14 @@ pub struct Profile {
     pub capitals: Vec<ProfileRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProfileRow {
     pub capital: Capital,
     pub area: GapRow,
     pub level_median: LevelMedian,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LevelMedian {
     pub count: Option<f64>,
     pub per_1000: Option<f64>,

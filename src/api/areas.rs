@@ -12,11 +12,15 @@ use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::Value;
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub(super) struct Doc;
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/areas", get(list))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct AreaCollection {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -28,7 +32,7 @@ struct AreaCollection {
 
 /// An area as a GeoJSON Feature, with its own properties or, on the gaps
 /// map, its row of the analysis.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AreaFeature<P> {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -37,7 +41,7 @@ pub struct AreaFeature<P> {
     properties: P,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AreaProperties {
     code: String,
     name: String,
@@ -60,6 +64,11 @@ impl<P: Serialize> AreaFeature<P> {
     }
 }
 
+/// Boundaries with their population, as a FeatureCollection with the
+/// `levels` there are.
+#[utoipa::path(get, path = "/api/areas", tag = "areas",
+    params(("level" = Option<String>, Query, description = "Only this level, e.g. ward")),
+    responses((status = 200, body = AreaCollection), super::openapi::schemas::Errors))]
 async fn list(State(state): State<AppState>, params: Params) -> Result<Json<AreaCollection>> {
     let areas = state.registry.areas();
     let levels = areas.levels();

@@ -5,6 +5,7 @@ use super::caller::Caller;
 use super::error::ApiError;
 use super::extract::Path;
 use super::extract::{JsonBody, Params};
+use super::openapi::{params, schemas};
 use super::AppState;
 use crate::auth::{Action, Decision};
 use crate::domain::{
@@ -25,14 +26,30 @@ pub fn router() -> Router<AppState> {
         .route("/api/assets/{id}", get(read).patch(update).delete(archive))
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, nearest, read, create, update, archive))]
+pub(super) struct Doc;
+
 const DEFAULT_LIMIT: usize = 100;
 const DEFAULT_K: usize = 10;
 
+/// Assets by place, capital, category and words, as a FeatureCollection.
+#[utoipa::path(get, path = "/api/assets", tag = "assets",
+    params(params::Place, params::Filters),
+    responses((status = 200, body = schemas::FeatureCollection), schemas::Errors))]
 async fn list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let query = parse_filters(&params, &state)?;
     Ok(json_bytes(state.registry.query_json(&query)))
 }
 
+/// The `k` assets nearest a point, nearest first, with `distance_m`.
+#[utoipa::path(get, path = "/api/assets/nearest", tag = "assets",
+    params(("lon" = f64, Query, minimum = -180, maximum = 180),
+        ("lat" = f64, Query, minimum = -90, maximum = 90),
+        ("k" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "How many; 10 by default"),
+        ("max_distance_m" = Option<f64>, Query, description = "No further than this, in metres"),
+        params::Filters),
+    responses((status = 200, body = schemas::FeatureCollection), schemas::Errors))]
 async fn nearest(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let center =
         center(&params)?.ok_or_else(|| ApiError::bad("lon", "lon and lat are required"))?;
@@ -57,6 +74,11 @@ async fn nearest(State(state): State<AppState>, params: Params) -> Result<Respon
 /// The public record (from memory), or the whole one for a moderator
 /// (from the store). A proposed asset is not public yet: to anyone else it
 /// does not exist. A missing or wrong token reads as the public does.
+#[utoipa::path(get, path = "/api/assets/{id}", tag = "assets",
+    params(("id" = String, Path, format = Uuid)),
+    security((), ("bearer" = []), ("session" = [])),
+    responses((status = 200, body = schemas::Feature,
+        headers(("ETag" = String, description = "The version, for If-Match"))), schemas::Errors))]
 async fn read(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -90,6 +112,15 @@ async fn read(
     Ok(response)
 }
 
+/// Creates an asset (201); from a caller whose creates are queued, a
+/// proposal for a moderator (202).
+#[utoipa::path(post, path = "/api/assets", tag = "assets",
+    request_body = schemas::AssetInput,
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    responses((status = 201, body = schemas::Feature,
+            headers(("Location" = String), ("ETag" = String))),
+        (status = 202, description = "Queued for a moderator", body = schemas::Queued),
+        schemas::Errors))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -99,7 +130,7 @@ async fn create(
     let draft = state.registry.parse_draft(&body)?;
     let point = Placement::of(&draft.geometry).point;
     if caller.decide(&state, Action::CreateAsset, &[point])? == Decision::Queue {
-        return super::proposals::queue_create(&state, &caller, body).await;
+        return super::proposal_queue::queue_create(&state, &caller, body).await;
     }
     let asset = state.registry.create(draft, &caller.who.name).await?;
     let mut response = feature_response(StatusCode::CREATED, &asset);
@@ -109,6 +140,16 @@ async fn create(
     Ok(response)
 }
 
+/// Changes an asset: `properties` are merged into its own. `If-Match`
+/// with its version is required, so no one's edit is lost.
+#[utoipa::path(patch, path = "/api/assets/{id}", tag = "assets",
+    params(("id" = String, Path, format = Uuid),
+        ("If-Match" = Option<String>, Header, description = "The version being changed: `3` or `\"3\"`")),
+    request_body = schemas::AssetInput,
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    responses((status = 200, body = schemas::Feature),
+        (status = 202, description = "Queued for a moderator", body = schemas::Queued),
+        schemas::Errors))]
 async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -130,7 +171,7 @@ async fn update(
         points.push(Placement::of(&g).point);
     }
     if caller.decide(&state, Action::EditAsset, &points)? == Decision::Queue {
-        return super::proposals::queue_edit(&state, &caller, id, body).await;
+        return super::proposal_queue::queue_edit(&state, &caller, id, body).await;
     }
     let expected = expected.ok_or(ApiError::PreconditionRequired)?;
     let asset = state
@@ -140,6 +181,13 @@ async fn update(
     Ok(feature_response(StatusCode::OK, &asset))
 }
 
+/// Archives an asset: it leaves the map and the exports, and stays in the
+/// change log.
+#[utoipa::path(delete, path = "/api/assets/{id}", tag = "assets",
+    params(("id" = String, Path, format = Uuid),
+        ("If-Match" = Option<String>, Header, description = "The version being archived")),
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    responses((status = 204, description = "Archived"), schemas::Errors))]
 async fn archive(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/fonts/{fontstack}/{range}", get(glyphs))
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(tile, style, glyphs))]
+pub(super) struct Doc;
+
 fn source(state: &AppState) -> Result<&Arc<dyn TileSource>, ApiError> {
     state.page.basemap.tiles.as_ref().ok_or_else(|| {
         ApiError::NotFound("this server serves no basemap file (see --basemap)".into())
@@ -34,6 +38,11 @@ fn source(state: &AppState) -> Result<&Arc<dyn TileSource>, ApiError> {
 /// `/basemap/{z}/{x}/{y}.pbf`: the tile as stored (gzip when stored so),
 /// 204 where the file has no tile inside its zoom range (nothing to draw),
 /// 404 outside it.
+#[utoipa::path(get, path = "/basemap/{z}/{x}/{y}", tag = "maps",
+    params(("z" = String, Path), ("x" = String, Path), ("y" = String, Path, description = "`{y}.pbf`")),
+    responses((status = 200, content_type = "application/x-protobuf", body = Vec<u8>),
+        (status = 204, description = "No tile here (nothing to draw)"),
+        (status = 304, description = "Unchanged (If-None-Match)"), super::openapi::schemas::Errors))]
 async fn tile(
     State(state): State<AppState>,
     Path((z, x, y)): Path<(String, String, String)>,
@@ -113,6 +122,8 @@ fn etag(data: &[u8]) -> String {
 
 /// `/basemap/style.json`: the light style over the served file, its URLs
 /// absolute on the host the browser asked for.
+#[utoipa::path(get, path = "/basemap/style.json", tag = "maps",
+    responses((status = 200, description = "A MapLibre style", body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn style(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -144,6 +155,9 @@ fn origin(headers: &HeaderMap) -> Result<String, ApiError> {
 }
 
 /// `/fonts/{fontstack}/{range}.pbf`: SDF glyphs from the installed fonts.
+#[utoipa::path(get, path = "/fonts/{fontstack}/{range}", tag = "maps",
+    params(("fontstack" = String, Path), ("range" = String, Path, description = "`0-255.pbf`")),
+    responses((status = 200, content_type = "application/x-protobuf", body = Vec<u8>), super::openapi::schemas::Errors))]
 async fn glyphs(
     State(state): State<AppState>,
     Path((stack, range)): Path<(String, String)>,

@@ -5,6 +5,7 @@ use super::areas::gap_feature;
 use super::error::{ApiError, Result};
 use super::extract::Params;
 use super::extract::Path;
+use super::openapi::{params, schemas::Errors};
 use super::AppState;
 use crate::analysis::{
     check_distance, GapParams, GapReport, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE, DEFAULT_RANK_BY,
@@ -23,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/gaps.csv", get(as_csv))
         .route("/api/areas/{code}/profile", get(profile))
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(as_json, as_geojson, as_csv, profile))]
+pub(super) struct Doc;
 
 fn distance(params: &Params) -> Result<f64> {
     let d = params.parse::<f64>("distance_m")?;
@@ -63,10 +68,17 @@ async fn report(params: &Params, state: &AppState) -> Result<GapReport> {
         })
 }
 
+/// The areas of a level ranked by how well a capital reaches their
+/// residents, with the gaps marked.
+#[utoipa::path(get, path = "/api/gaps", tag = "areas", params(params::Gaps),
+    responses((status = 200, body = crate::analysis::GapReport), Errors))]
 async fn as_json(State(state): State<AppState>, params: Params) -> Result<Json<GapReport>> {
     Ok(Json(report(&params, &state).await?))
 }
 
+/// The same as areas with the measures as properties, for a choropleth.
+#[utoipa::path(get, path = "/api/gaps.geojson", tag = "areas", params(params::Gaps),
+    responses((status = 200, content_type = "application/geo+json", body = serde_json::Value), Errors))]
 async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Response> {
     let report = report(&params, &state).await?;
     let areas = state.registry.areas();
@@ -81,6 +93,9 @@ async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Res
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(body)).into_response())
 }
 
+/// The same as a spreadsheet.
+#[utoipa::path(get, path = "/api/gaps.csv", tag = "areas", params(params::Gaps),
+    responses((status = 200, content_type = "text/csv", body = String), Errors))]
 async fn as_csv(State(state): State<AppState>, params: Params) -> Result<Response> {
     let report = report(&params, &state).await?;
     let body = crate::export::gaps_csv(&report);
@@ -97,6 +112,10 @@ async fn as_csv(State(state): State<AppState>, params: Params) -> Result<Respons
         .into_response())
 }
 
+/// One area's five capitals against the median of its level.
+#[utoipa::path(get, path = "/api/areas/{code}/profile", tag = "areas",
+    params(("code" = String, Path), ("distance_m" = Option<f64>, Query)),
+    responses((status = 200, body = crate::analysis::Profile), Errors))]
 async fn profile(
     State(state): State<AppState>,
     Path(code): Path<String>,

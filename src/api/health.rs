@@ -4,11 +4,15 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(health))]
+pub(super) struct Doc;
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/health", get(health))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Health {
     /// `ok`, or `degraded` while the store does not answer.
     status: &'static str,
@@ -20,6 +24,8 @@ struct Health {
 
 /// 200 while this server answers: with the store down it is `degraded`
 /// (reads still answer from memory; writes answer 503 until it is back).
+#[utoipa::path(get, path = "/api/health", tag = "server",
+    responses((status = 200, body = Health), super::openapi::schemas::Errors))]
 async fn health(State(state): State<AppState>) -> Json<Health> {
     let h = state.registry.health().await;
     Json(Health {

@@ -34,6 +34,16 @@ fn shown_by_area(payload: &Value) -> bool {
     p["capital"] == Capital::Human.as_str() || p["visibility"] == Visibility::AreaOnly.as_str()
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(history, revert))]
+pub(super) struct Doc;
+
+/// Every version of an asset, newest first, with who changed what (by
+/// role to the public).
+#[utoipa::path(get, path = "/api/assets/{id}/history", tag = "assets",
+    params(("id" = String, Path, format = Uuid)),
+    security((), ("bearer" = []), ("session" = [])),
+    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn history(
     State(state): State<AppState>,
     caller: Result<Caller, ApiError>,
@@ -153,6 +163,12 @@ fn in_words(role: &str) -> &'static str {
 /// `{"version": N}` with `If-Match` the current version: writes version N's
 /// content as a new version. Verification and status stay as they are now:
 /// going back in content is not a new check, nor a publication.
+#[utoipa::path(post, path = "/api/assets/{id}/revert", tag = "assets",
+    params(("id" = String, Path, format = Uuid),
+        ("If-Match" = Option<String>, Header, description = "The current version")),
+    request_body(content = serde_json::Value, description = "`{\"version\": N}`: the version to go back to"),
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    responses((status = 200, body = super::openapi::schemas::Feature), super::openapi::schemas::Errors))]
 async fn revert(
     State(state): State<AppState>,
     caller: Caller,

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/hsds", get(about))
-        .route("/hsds/", get(about))
+        .route("/hsds/", get(about_slash))
         .route("/hsds/services", get(services))
         .route("/hsds/services/{id}", get(service))
         .route("/hsds/organizations", get(organizations))
@@ -52,6 +52,27 @@ fn directory(state: &AppState) -> Arc<Directory> {
     dir
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    about,
+    about_slash,
+    services,
+    service,
+    organizations,
+    organization,
+    service_at_locations,
+    service_at_location
+))]
+pub(super) struct Doc;
+
+/// The same as `/hsds`.
+#[utoipa::path(get, path = "/hsds/", tag = "hsds", responses((status = 200, body = serde_json::Value)))]
+async fn about_slash() -> Json<Value> {
+    about().await
+}
+
+/// The HSDS API's version and what this server offers.
+#[utoipa::path(get, path = "/hsds", tag = "hsds", responses((status = 200, body = serde_json::Value)))]
 async fn about() -> Json<Value> {
     Json(json!({
         "version": hsds::VERSION,
@@ -187,6 +208,8 @@ impl Filters {
     }
 }
 
+#[utoipa::path(get, path = "/hsds/services", tag = "hsds", params(super::openapi::params::HsdsList),
+    responses((status = 200, description = "A page: `total_items`, `total_pages`, `page_number`, `size`, `first_page`, `last_page`, `empty`, `contents`", body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn services(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
     let filters = Filters::read(&params)?;
     let dir = directory(&state);
@@ -207,6 +230,8 @@ fn found<'a>(dir: &'a Directory, table: &str, id: &str) -> Result<&'a Obj, ApiEr
         .ok_or_else(|| ApiError::NotFound(format!("no {} with id {id}", table.replace('_', " "))))
 }
 
+#[utoipa::path(get, path = "/hsds/services/{id}", tag = "hsds", params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn service(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -216,6 +241,8 @@ async fn service(
     Ok(Json(Value::Object(nest::service_full(&dir, s))))
 }
 
+#[utoipa::path(get, path = "/hsds/organizations", tag = "hsds", params(super::openapi::params::HsdsList),
+    responses((status = 200, description = "A page: `total_items`, `total_pages`, `page_number`, `size`, `first_page`, `last_page`, `empty`, `contents`", body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn organizations(
     State(state): State<AppState>,
     params: Params,
@@ -241,6 +268,8 @@ async fn organizations(
     paginate(&params, items)
 }
 
+#[utoipa::path(get, path = "/hsds/organizations/{id}", tag = "hsds", params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn organization(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -250,6 +279,8 @@ async fn organization(
     Ok(Json(Value::Object(nest::organization_full(&dir, o))))
 }
 
+#[utoipa::path(get, path = "/hsds/service_at_locations", tag = "hsds", params(super::openapi::params::HsdsList),
+    responses((status = 200, description = "A page: `total_items`, `total_pages`, `page_number`, `size`, `first_page`, `last_page`, `empty`, `contents`", body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn service_at_locations(
     State(state): State<AppState>,
     params: Params,
@@ -304,6 +335,8 @@ async fn service_at_locations(
     paginate(&params, items.into_iter().map(|(_, i)| i).collect())
 }
 
+#[utoipa::path(get, path = "/hsds/service_at_locations/{id}", tag = "hsds", params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn service_at_location(
     State(state): State<AppState>,
     Path(id): Path<String>,

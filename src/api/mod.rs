@@ -14,8 +14,10 @@ mod history;
 mod hsds;
 pub mod limits;
 mod ogc;
+pub mod openapi;
 mod postcodes;
 mod proposal_kinds;
+mod proposal_queue;
 mod proposals;
 mod security;
 mod session;
@@ -56,8 +58,10 @@ pub struct PageConfig {
     pub place: Option<String>,
 }
 
-pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
-    let mut app = Router::new()
+/// Every route of the API and the map's data, without fallbacks or
+/// layers: what the OpenAPI document must describe (tests/openapi.rs).
+pub fn routes() -> Router<AppState> {
+    Router::new()
         .merge(assets::router())
         .merge(health::router())
         .merge(vocabulary::router())
@@ -75,7 +79,37 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
         .merge(ogc::router())
         .merge(hsds::router())
         .merge(tiles::router())
+        .merge(openapi::router())
         .route("/api/config", axum::routing::get(page_config))
+}
+
+/// Each module's part of the OpenAPI document.
+fn documented() -> Vec<utoipa::openapi::OpenApi> {
+    use utoipa::OpenApi;
+    vec![
+        assets::Doc::openapi(),
+        health::Doc::openapi(),
+        vocabulary::Doc::openapi(),
+        areas::Doc::openapi(),
+        postcodes::Doc::openapi(),
+        transfer::Doc::openapi(),
+        gaps::Doc::openapi(),
+        session::Doc::openapi(),
+        proposals::Doc::openapi(),
+        users::Doc::openapi(),
+        trust::Doc::openapi(),
+        basemap::Doc::openapi(),
+        withdraw::Doc::openapi(),
+        ogc::Doc::openapi(),
+        tiles::Doc::openapi(),
+        history::Doc::openapi(),
+        hsds::Doc::openapi(),
+        ConfigDoc::openapi(),
+    ]
+}
+
+pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
+    let mut app = routes()
         // Unknown API paths answer in JSON, whatever the page fallback does.
         .route(
             "/api/{*rest}",
@@ -96,7 +130,7 @@ pub fn router(state: AppState, web_dir: Option<PathBuf>) -> Router {
 
 /// What the page needs at start: basemap, attribution, area levels and
 /// where the assets are.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 struct PageStart {
     basemap_style: Option<String>,
     attribution: Vec<String>,
@@ -106,6 +140,12 @@ struct PageStart {
     center: Option<[f64; 2]>,
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(page_config))]
+struct ConfigDoc;
+
+#[utoipa::path(get, path = "/api/config", tag = "server",
+    responses((status = 200, body = PageStart), openapi::schemas::Errors))]
 async fn page_config(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::Json<PageStart> {

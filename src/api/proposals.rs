@@ -6,19 +6,20 @@
 use super::caller::Caller;
 use super::error::ApiError;
 use super::extract::{JsonBody, Params};
+use super::openapi::schemas::{self, Errors};
 use super::proposal_kinds::{self as kinds, text, REPORT_REASONS};
+use super::proposal_queue::{load, parse_id, queued};
 use super::AppState;
 use crate::auth::{now_secs, Action, Decision};
 use crate::domain::{Capital, FieldError};
 use crate::store::Proposal;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,82 +33,21 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The reasons a report may give, for the page's form.
+#[utoipa::path(get, path = "/api/report-reasons", tag = "community",
+    responses((status = 200, description = "`{\"reasons\": [...]}`", body = Value), Errors))]
 async fn reasons() -> Json<Value> {
     Json(json!({ "reasons": REPORT_REASONS }))
 }
 
-fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id)
-        .map_err(|_| ApiError::bad("id", format!("'{id}' is not a {what} id (a UUID)")))
-}
-
-async fn load(state: &AppState, id: &str) -> Result<Proposal, ApiError> {
-    let id = parse_id(id, "proposal")?;
-    state
-        .registry
-        .store()
-        .accounts()
-        .proposal(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no proposal with id {id}")))
-}
-
-/// Stores a proposal and answers `status` with it and its `Location`.
-/// A person's offer (human capital) comes with a withdrawal code, shown
-/// only in this answer.
-async fn queued(
-    state: &AppState,
-    mut p: Proposal,
-    status: StatusCode,
-) -> Result<Response, ApiError> {
-    let offer = p.kind == "create" && p.payload["feature"]["properties"]["capital"] == "human";
-    let code = offer.then(crate::auth::secrets::random_token);
-    p.withdraw_hash = code.as_deref().map(crate::auth::secrets::token_hash);
-    state.registry.store().accounts().add_proposal(&p).await?;
-    let mut body = json!({"proposal": kinds::full_view(state, &p, false).await?});
-    if let Some(code) = code {
-        body["withdrawal_code"] = json!(code);
-    }
-    let mut response = (status, Json(body)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("/api/proposals/{}", p.id)) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
-}
-
-/// A new asset from a caller whose creates are queued (`POST /api/assets`).
-pub async fn queue_create(
-    state: &AppState,
-    caller: &Caller,
-    feature: Value,
-) -> Result<Response, ApiError> {
-    let point = kinds::check_create(state, &feature)?;
-    let p = kinds::new_proposal(caller, "create", None, json!({"feature": feature}), point);
-    queued(state, p, StatusCode::ACCEPTED).await
-}
-
-/// An edit from a caller whose edits are queued (`PATCH /api/assets/{id}`).
-pub async fn queue_edit(
-    state: &AppState,
-    caller: &Caller,
-    id: Uuid,
-    patch: Value,
-) -> Result<Response, ApiError> {
-    let current = state.registry.get(id).await?;
-    kinds::check_edit(state, &current, &patch)?;
-    let point = current.placement().point;
-    let p = kinds::new_proposal(
-        caller,
-        "edit",
-        Some(&current),
-        json!({"patch": patch}),
-        point,
-    );
-    queued(state, p, StatusCode::ACCEPTED).await
-}
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, submit, read, approve, reject, report, introduce, reasons))]
+pub(super) struct Doc;
 
 /// `POST /api/proposals`: `{"kind": "create", "feature": {...}}` or
 /// `{"kind": "edit", "asset_id", "patch": {...}}`. Open to everyone.
+#[utoipa::path(post, path = "/api/proposals", tag = "community", security((), ("bearer" = []), ("session" = [], "csrf" = [])),
+    request_body = schemas::Suggestion,
+    responses((status = 201, body = schemas::Queued), Errors))]
 async fn submit(
     State(state): State<AppState>,
     caller: Caller,
@@ -147,6 +87,9 @@ async fn submit(
 
 /// `POST /api/assets/{id}/reports`: `{"reason": "closed" | "moved" |
 /// "wrong_details" | "not_community_asset" | "other", "details"}`.
+#[utoipa::path(post, path = "/api/assets/{id}/reports", tag = "community", params(("id" = String, Path, format = Uuid)), security((), ("bearer" = []), ("session" = [], "csrf" = [])),
+    request_body = schemas::ReportBody,
+    responses((status = 201, body = schemas::Queued), Errors))]
 async fn report(
     State(state): State<AppState>,
     caller: Caller,
@@ -175,6 +118,9 @@ async fn report(
 
 /// `POST /api/assets/{id}/introductions`: `{"message", "contact", "name"}`
 /// for a person's offer; moderators broker the introduction.
+#[utoipa::path(post, path = "/api/assets/{id}/introductions", tag = "community", params(("id" = String, Path, format = Uuid)), security((), ("bearer" = []), ("session" = [], "csrf" = [])),
+    request_body = schemas::Introduction,
+    responses((status = 201, body = schemas::Queued), Errors))]
 async fn introduce(
     State(state): State<AppState>,
     caller: Caller,
@@ -214,6 +160,10 @@ fn reviews(state: &AppState, caller: &Caller, p: &Proposal) -> bool {
 
 /// `GET /api/proposals?status=pending|approved|rejected|all&kind=`: the
 /// queue for moderators (in their areas), one's own for contributors.
+#[utoipa::path(get, path = "/api/proposals", tag = "community", security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("status" = Option<String>, Query, description = "pending (moderators' default), approved, rejected or all"),
+        ("kind" = Option<String>, Query, description = "create, edit, report or introduction")),
+    responses((status = 200, body = schemas::Proposals), Errors))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -257,6 +207,8 @@ async fn list(
 
 /// `GET /api/proposals/{id}`: in full to its moderators and proposer; its
 /// status and any reason to anyone holding the id.
+#[utoipa::path(get, path = "/api/proposals/{id}", tag = "community", params(("id" = String, Path, format = Uuid)), security((), ("bearer" = []), ("session" = [], "csrf" = [])),
+    responses((status = 200, body = schemas::Queued), Errors))]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
@@ -285,6 +237,9 @@ fn optional_json(bytes: &Bytes) -> Result<Value, ApiError> {
 /// `POST /api/proposals/{id}/approve`, optionally with the moderator's
 /// edits: `{"feature": {...}}` for a new asset, `{"patch": {...},
 /// "base_version": n}` for an edit, and a `"reason"` the proposer sees.
+#[utoipa::path(post, path = "/api/proposals/{id}/approve", tag = "community", params(("id" = String, Path, format = Uuid)), security(("bearer" = []), ("session" = [], "csrf" = [])),
+    request_body(content = Option<schemas::Approval>, description = "Optional: the moderator's edits"),
+    responses((status = 200, body = schemas::Approved), Errors))]
 async fn approve(
     State(state): State<AppState>,
     caller: Caller,
@@ -343,6 +298,9 @@ async fn approve(
 
 /// `POST /api/proposals/{id}/reject` with `{"reason": "..."}`, which the
 /// proposer sees.
+#[utoipa::path(post, path = "/api/proposals/{id}/reject", tag = "community", params(("id" = String, Path, format = Uuid)), security(("bearer" = []), ("session" = [], "csrf" = [])),
+    request_body = schemas::Reason,
+    responses((status = 200, body = schemas::Queued), Errors))]
 async fn reject(
     State(state): State<AppState>,
     caller: Caller,

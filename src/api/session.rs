@@ -21,6 +21,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/roles", get(roles))
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(whoami, sign_in, sign_out, accept_invite, roles))]
+pub(super) struct Doc;
+
 /// What the page needs to know of the caller: role, areas, the CSRF token
 /// to send with changes, and what the matrix lets them do.
 fn session_json(who: &Principal, csrf: Option<&str>) -> Value {
@@ -42,6 +46,11 @@ fn session_json(who: &Principal, csrf: Option<&str>) -> Value {
     })
 }
 
+/// Who is calling: `signed_in`, `email`, `role`, `areas`, `csrf_token`
+/// and `can` (what the role matrix lets them do).
+#[utoipa::path(get, path = "/api/session", tag = "accounts",
+    security((), ("bearer" = []), ("session" = [])),
+    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn whoami(caller: Caller) -> Json<Value> {
     Json(session_json(&caller.who, caller.csrf.as_deref()))
 }
@@ -53,6 +62,11 @@ fn text_field(body: &Value, name: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::Unprocessable(FieldError::new(name, "required")))
 }
 
+/// Signs in with `{"email", "password"}`: the session cookie, and the
+/// same answer as `GET /api/session`.
+#[utoipa::path(post, path = "/api/session", tag = "accounts",
+    request_body(content = serde_json::Value, description = "`{\"email\", \"password\"}`"),
+    responses((status = 200, body = serde_json::Value, headers(("Set-Cookie" = String))), super::openapi::schemas::Errors))]
 async fn sign_in(
     State(state): State<AppState>,
     caller: Caller,
@@ -130,6 +144,10 @@ fn with_cookie(mut response: Response, cookie: &str) -> Response {
     response
 }
 
+/// Signs out: the session ends and its cookie is cleared.
+#[utoipa::path(delete, path = "/api/session", tag = "accounts",
+    security((), ("session" = [], "csrf" = [])),
+    responses((status = 204, description = "Signed out", headers(("Set-Cookie" = String))), super::openapi::schemas::Errors))]
 async fn sign_out(
     State(state): State<AppState>,
     caller: Caller,
@@ -142,6 +160,11 @@ async fn sign_out(
     Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &cookie))
 }
 
+/// Accepts an invite with `{"password"}` and signs in.
+#[utoipa::path(post, path = "/api/invites/{token}", tag = "accounts",
+    params(("token" = String, Path, description = "From the invite link")),
+    request_body(content = serde_json::Value, description = "`{\"password\"}`, at least 10 characters"),
+    responses((status = 200, body = serde_json::Value, headers(("Set-Cookie" = String))), super::openapi::schemas::Errors))]
 async fn accept_invite(
     State(state): State<AppState>,
     caller: Caller,
@@ -172,6 +195,9 @@ async fn accept_invite(
     start_session(&state, &headers, &user).await
 }
 
+/// The role matrix: who may do what, as data and as Markdown.
+#[utoipa::path(get, path = "/api/roles", tag = "accounts",
+    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn roles() -> Json<Value> {
     Json(json!({ "matrix": MATRIX, "markdown": matrix::markdown() }))
 }

@@ -21,10 +21,20 @@ pub fn router() -> Router<AppState> {
         .layer(Extension(Arc::new(TileCache::default())))
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(tile, tilejson))]
+pub(super) struct Doc;
+
 /// Tiles change whenever the data does: a client revalidates each time,
 /// and an unchanged tile costs a 304.
 const CACHE_CONTROL: &str = "public, no-cache";
 
+/// A Mapbox Vector Tile of the assets, clustered at low zooms.
+#[utoipa::path(get, path = "/tiles/assets/{z}/{x}/{file}", tag = "maps",
+    params(("z" = u8, Path, maximum = 22), ("x" = u32, Path), ("file" = String, Path, description = "`{y}.mvt`"),
+        ("capital" = Option<String>, Query), ("category" = Option<String>, Query)),
+    responses((status = 200, content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
+        (status = 304, description = "Unchanged (If-None-Match)"), super::openapi::schemas::Errors))]
 async fn tile(
     State(state): State<AppState>,
     Extension(cache): Extension<Arc<TileCache>>,
@@ -112,6 +122,9 @@ fn filter(params: &Params, state: &AppState) -> Result<(Filter, String), ApiErro
 
 /// TileJSON 3.0 for the asset layer, with the same filters carried onto
 /// the tile URLs.
+#[utoipa::path(get, path = "/tiles/assets.json", tag = "maps",
+    params(("capital" = Option<String>, Query), ("category" = Option<String>, Query)),
+    responses((status = 200, description = "TileJSON 3.0", body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn tilejson(
     State(state): State<AppState>,
     params: Params,

@@ -5,6 +5,7 @@ use super::assets::parse_filters;
 use super::auth::Writer;
 use super::error::{ApiError, Result};
 use super::extract::{ImportBody, Params, MAX_IMPORT_BYTES};
+use super::openapi::{params, schemas::Errors};
 use super::AppState;
 use crate::export::{self, Format};
 use crate::import::{self, Mapping, MappingSpec, Options};
@@ -17,15 +18,33 @@ use axum::{Json, Router};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/api/export.geojson",
-            get(|s, p| download(s, p, Format::GeoJson)),
-        )
-        .route("/api/export.csv", get(|s, p| download(s, p, Format::Csv)))
+        .route("/api/export.geojson", get(export_geojson))
+        .route("/api/export.csv", get(export_csv))
         .route(
             "/api/import",
             post(upload).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(export_geojson, export_csv, upload))]
+pub(super) struct Doc;
+
+/// Every asset that matches (no paging), as a GeoJSON file.
+#[utoipa::path(get, path = "/api/export.geojson", tag = "transfer",
+    params(params::Place, params::Filters),
+    responses((status = 200, content_type = "application/geo+json",
+        body = super::openapi::schemas::ExportCollection), Errors))]
+async fn export_geojson(state: State<AppState>, params: Params) -> Result<Response, ApiError> {
+    download(state, params, Format::GeoJson).await
+}
+
+/// The same as CSV, one row an asset.
+#[utoipa::path(get, path = "/api/export.csv", tag = "transfer",
+    params(params::Place, params::Filters),
+    responses((status = 200, content_type = "text/csv", body = String), Errors))]
+async fn export_csv(state: State<AppState>, params: Params) -> Result<Response, ApiError> {
+    download(state, params, Format::Csv).await
 }
 
 async fn download(
@@ -55,6 +74,16 @@ async fn download(
 
 /// A GeoJSON FeatureCollection in the body; `dataset` names it, and
 /// `capital`, `category`, `id_field` and `map=field:source,...` map it.
+#[utoipa::path(post, path = "/api/import", tag = "transfer",
+    params(("dataset" = String, Query, description = "Names the data set, e.g. libraries"),
+        ("capital" = Option<String>, Query, description = "The capital of every feature"),
+        ("category" = Option<String>, Query, description = "The category of every feature"),
+        ("id_field" = Option<String>, Query, description = "The property that identifies a feature across imports"),
+        ("map" = Option<String>, Query, description = "`field:source,...`: where each field comes from"),
+        ("dry_run" = Option<bool>, Query), ("skip_invalid" = Option<bool>, Query)),
+    request_body(content = serde_json::Value, description = "A GeoJSON FeatureCollection (at most 64 MiB)"),
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    responses((status = 200, body = crate::import::Report), Errors))]
 async fn upload(
     State(state): State<AppState>,
     params: Params,

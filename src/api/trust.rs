@@ -6,6 +6,7 @@ use super::assets::{feature_response, parse_id};
 use super::caller::Caller;
 use super::error::ApiError;
 use super::extract::Params;
+use super::openapi::schemas::{self, Errors};
 use super::AppState;
 use crate::auth::{Action, Decision};
 use crate::domain::Asset;
@@ -23,12 +24,21 @@ pub fn router() -> Router<AppState> {
         .route("/api/verification", get(oldest_first))
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(verify, oldest_first))]
+pub(super) struct Doc;
+
 /// Who verified, as the public sees it: the role, not the person (the
 /// change log keeps who).
 fn verifier(caller: &Caller) -> &'static str {
     caller.who.role.map(|r| r.as_str()).unwrap_or("public")
 }
 
+/// Marks an asset verified now, by the caller's role.
+#[utoipa::path(post, path = "/api/assets/{id}/verify", tag = "community",
+    params(("id" = String, Path, format = Uuid)),
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    responses((status = 200, body = schemas::Feature), Errors))]
 async fn verify(
     State(state): State<AppState>,
     caller: Caller,
@@ -51,6 +61,11 @@ async fn verify(
 
 /// Assets in an area (everywhere without `area`), least recently checked
 /// first, for moderators.
+#[utoipa::path(get, path = "/api/verification", tag = "community",
+    params(("area" = Option<String>, Query, description = "An area code")),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "`count` and `assets`: `id`, `name`, `capital`, `category`, \
+        `verified_at`, `verified_by`, `created_at`, `may_be_out_of_date`", body = serde_json::Value), Errors))]
 async fn oldest_first(
     State(state): State<AppState>,
     caller: Caller,

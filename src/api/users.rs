@@ -4,6 +4,7 @@
 use super::caller::Caller;
 use super::error::ApiError;
 use super::extract::JsonBody;
+use super::openapi::schemas::Errors;
 use super::AppState;
 use crate::auth::{check_email, from_secs, invites, Action, Role};
 use crate::domain::FieldError;
@@ -18,10 +19,18 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/users", get(list).post(add))
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, add))]
+pub(super) struct Doc;
+
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::Unprocessable(FieldError::new(field, message))
 }
 
+/// Every account (admins).
+#[utoipa::path(get, path = "/api/users", tag = "accounts",
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "`{\"users\": [...]}`", body = serde_json::Value), Errors))]
 async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     caller.decide(&state, Action::ManageUsers, &[])?;
     let users = state.registry.store().accounts().users().await?;
@@ -31,6 +40,10 @@ async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Valu
 
 /// `{"email", "role", "areas": ["E05000819"]}` -> 201 with the account and
 /// `invite_path` (`/#invite=...`, shown this once).
+#[utoipa::path(post, path = "/api/users", tag = "accounts",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    request_body(content = serde_json::Value, description = "`{\"email\", \"role\", \"areas\"}`"),
+    responses((status = 201, description = "`user`, `invite_path`, `invite_expires_at`", body = serde_json::Value), Errors))]
 async fn add(
     State(state): State<AppState>,
     caller: Caller,

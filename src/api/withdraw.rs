@@ -26,6 +26,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/consent", get(consent))
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(withdraw_with_code, withdraw_by_moderator, consent))]
+pub(super) struct Doc;
+
 /// What a person offering a skill agrees to, in plain words; the page shows
 /// it beside the consent box.
 pub const CONSENT: [(&str, &str); 3] = [
@@ -48,6 +52,9 @@ pub const CONSENT: [(&str, &str); 3] = [
     ),
 ];
 
+/// What a person offering a skill agrees to: `shown`, `to_whom`, `withdraw`.
+#[utoipa::path(get, path = "/api/consent", tag = "community",
+    responses((status = 200, body = std::collections::BTreeMap<String, String>), super::openapi::schemas::Errors))]
 async fn consent() -> Json<Value> {
     let map: serde_json::Map<String, Value> = CONSENT
         .iter()
@@ -57,6 +64,9 @@ async fn consent() -> Json<Value> {
 }
 
 /// `POST /api/withdrawals` `{"code"}`: anyone holding the code.
+#[utoipa::path(post, path = "/api/withdrawals", tag = "community",
+    request_body(content = serde_json::Value, description = "`{\"code\"}`: the withdrawal code"),
+    responses((status = 200, description = "`{\"withdrawn\": true}`", body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn withdraw_with_code(
     State(state): State<AppState>,
     caller: Caller,
@@ -86,6 +96,10 @@ async fn withdraw_with_code(
 
 /// `POST /api/assets/{id}/withdraw`: a moderator of its area, for a person
 /// who asked them.
+#[utoipa::path(post, path = "/api/assets/{id}/withdraw", tag = "community",
+    params(("id" = String, Path, format = Uuid)),
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    responses((status = 200, description = "`{\"withdrawn\": true}`", body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn withdraw_by_moderator(
     State(state): State<AppState>,
     caller: Caller,

@@ -14,7 +14,7 @@ pub struct Area {
 }
 
 /// A postcode's centroid, and the LSOA it lies in when known.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Postcode {
     pub postcode: String,
     pub lon: f64,

@@ -83,6 +83,11 @@ impl Asset {
         props.insert("updated_at".into(), json!(self.updated_at.to_rfc3339()));
         props.insert("updated_by".into(), json!(self.updated_by));
         props.insert("point".into(), json!(self.placement().point));
+        // The moderator is the one who acts on it.
+        props.insert(
+            "may_be_out_of_date".into(),
+            json!(self.may_be_out_of_date(chrono::Utc::now())),
+        );
         json!({
             "type": "Feature",
             "id": self.id,

@@ -52,14 +52,14 @@ pub struct Record {
     pub asset_id: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Reject {
     pub place: String,
     pub field: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub read: usize,
     pub created: usize,

@@ -132,6 +132,10 @@ fn describe(ogc: &Ogc, state: &AppState, c: &Collection) -> Value {
     body
 }
 
+/// Every collection: `assets`, one per capital, areas per level and gaps
+/// per level and capital.
+#[utoipa::path(get, path = "/ogc/collections", tag = "ogc", params(("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
+    responses((status = 200, content((serde_json::Value = "application/json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
 pub async fn list(
     State(state): State<AppState>,
     params: Params,
@@ -152,6 +156,9 @@ pub async fn list(
     Ok(ogc.respond(body, "Collections", html::collections))
 }
 
+#[utoipa::path(get, path = "/ogc/collections/{id}", tag = "ogc",
+    params(("id" = String, Path), ("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
+    responses((status = 200, content((serde_json::Value = "application/json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
 pub async fn one(
     State(state): State<AppState>,
     Path(id): Path<String>,

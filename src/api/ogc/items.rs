@@ -14,7 +14,10 @@ use crate::service::{AssetQuery, ServiceError, MAX_LIMIT};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use axum::Extension;
+use reference::GapCache;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// One page of features and how many matched in all.
 pub struct Found {
@@ -22,8 +25,16 @@ pub struct Found {
     pub matched: usize,
 }
 
+/// A page of a collection's features with `next`/`prev` links.
+#[utoipa::path(get, path = "/ogc/collections/{id}/items", tag = "ogc",
+    params(("id" = String, Path), ("f" = Option<String>, Query, description = "`json` or `html`; else by Accept"),
+        ("datetime" = Option<String>, Query, description = "Last update: an instant or an interval (`..` open)"),
+        ("bbox" = Option<String>, Query, description = "`west,south,east,north`"),
+        super::super::openapi::params::Filters),
+    responses((status = 200, content((serde_json::Value = "application/geo+json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
 pub async fn list(
     State(state): State<AppState>,
+    Extension(cache): Extension<Arc<GapCache>>,
     Path(id): Path<String>,
     params: Params,
     headers: HeaderMap,
@@ -45,10 +56,10 @@ pub async fn list(
                 }
             }
         }
-        Kind::Areas(level) => reference::page(reference::areas(&state, level), &query)?,
+        Kind::Areas(level) => reference::page(&reference::areas(&state, level), &query)?,
         Kind::Gaps(level, capital) => {
-            let all = reference::gaps(&state, level, *capital).await?;
-            reference::page(all, &query)?
+            let all = reference::gaps(&state, &cache, level, *capital).await?;
+            reference::page(&all, &query)?
         }
     };
     let body = collection_body(&ogc, &c.id, &params, found, limit, offset);
@@ -167,8 +178,12 @@ fn collection_body(
     })
 }
 
+#[utoipa::path(get, path = "/ogc/collections/{id}/items/{feature}", tag = "ogc",
+    params(("id" = String, Path), ("feature" = String, Path), ("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
+    responses((status = 200, content((serde_json::Value = "application/geo+json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
 pub async fn one(
     State(state): State<AppState>,
+    Extension(cache): Extension<Arc<GapCache>>,
     Path((id, feature)): Path<(String, String)>,
     params: Params,
     headers: HeaderMap,
@@ -184,10 +199,11 @@ pub async fn one(
             .into_iter()
             .find(|f| f["id"] == feature.as_str())
             .ok_or_else(missing)?,
-        Kind::Gaps(level, capital) => reference::gaps(&state, level, *capital)
+        Kind::Gaps(level, capital) => reference::gaps(&state, &cache, level, *capital)
             .await?
-            .into_iter()
+            .iter()
             .find(|f| f["id"] == feature.as_str())
+            .cloned()
             .ok_or_else(missing)?,
     };
     let path = format!(

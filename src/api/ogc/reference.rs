@@ -7,10 +7,46 @@ use super::super::error::ApiError;
 use super::super::AppState;
 use super::items::Found;
 use crate::analysis::GapParams;
-use crate::domain::Capital;
+use crate::domain::{Capital, Postcode};
+use crate::index::AreaSet;
 use crate::service::{AssetQuery, Spatial};
 use geo::BoundingRect;
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The gap collections by level and capital, each kept while the assets,
+/// areas and postcodes it was worked out from are the ones loaded: a
+/// client paging through one (GDAL, QGIS) would otherwise redo the whole
+/// analysis for every page.
+#[derive(Default)]
+pub struct GapCache(Mutex<HashMap<(String, Capital), Cached>>);
+
+struct Cached {
+    generation: u64,
+    // Held, so that a reload cannot reuse their addresses.
+    areas: Arc<AreaSet>,
+    postcodes: Arc<HashMap<String, Postcode>>,
+    features: Arc<Vec<Value>>,
+}
+
+impl GapCache {
+    fn get(&self, key: &(String, Capital), now: &Cached) -> Option<Arc<Vec<Value>>> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key)
+            .filter(|c| {
+                c.generation == now.generation
+                    && Arc::ptr_eq(&c.areas, &now.areas)
+                    && Arc::ptr_eq(&c.postcodes, &now.postcodes)
+            })
+            .map(|c| c.features.clone())
+    }
+
+    fn put(&self, key: (String, Capital), entry: Cached) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(key, entry);
+    }
+}
 
 /// Each area of the level, with its population.
 pub fn areas(state: &AppState, level: &str) -> Vec<Value> {
@@ -25,8 +61,38 @@ pub fn areas(state: &AppState, level: &str) -> Vec<Value> {
 }
 
 /// The gap analysis of one capital by the areas of one level, as
-/// `/api/gaps.geojson` gives it with its default parameters.
-pub async fn gaps(state: &AppState, level: &str, capital: Capital) -> Result<Vec<Value>, ApiError> {
+/// `/api/gaps.geojson` gives it with its default parameters; worked out
+/// again only when the data changed.
+pub async fn gaps(
+    state: &AppState,
+    cache: &GapCache,
+    level: &str,
+    capital: Capital,
+) -> Result<Arc<Vec<Value>>, ApiError> {
+    // Read before the analysis: a write landing during it makes the entry
+    // look stale, never a stale entry look current.
+    let registry = &state.registry;
+    let mut now = Cached {
+        generation: registry.index().generation(),
+        areas: registry.areas(),
+        postcodes: registry.postcodes(),
+        features: Arc::default(),
+    };
+    let key = (level.to_string(), capital);
+    if let Some(features) = cache.get(&key, &now) {
+        return Ok(features);
+    }
+    now.features = Arc::new(work_out_gaps(state, level, capital).await?);
+    let features = now.features.clone();
+    cache.put(key, now);
+    Ok(features)
+}
+
+async fn work_out_gaps(
+    state: &AppState,
+    level: &str,
+    capital: Capital,
+) -> Result<Vec<Value>, ApiError> {
     let params = GapParams::defaults(level, vec![capital]);
     let registry = state.registry.clone();
     // Seconds at national scale: off the async workers, as /api/gaps does.
@@ -46,7 +112,7 @@ pub async fn gaps(state: &AppState, level: &str, capital: Capital) -> Result<Vec
 
 /// A page of `features` by the query's bbox, text and paging. The asset
 /// filters (capital, category) say nothing about an area and are ignored.
-pub fn page(features: Vec<Value>, query: &AssetQuery) -> Result<Found, ApiError> {
+pub fn page(features: &[Value], query: &AssetQuery) -> Result<Found, ApiError> {
     let bbox = match &query.spatial {
         Spatial::Everywhere => None,
         Spatial::BBox(b) => Some(b),
@@ -56,8 +122,8 @@ pub fn page(features: Vec<Value>, query: &AssetQuery) -> Result<Found, ApiError>
         }
     };
     let text = query.text.as_ref().map(|t| t.to_lowercase());
-    let matching: Vec<Value> = features
-        .into_iter()
+    let matching: Vec<&Value> = features
+        .iter()
         .filter(|f| bbox.is_none_or(|b| overlaps(b, f)))
         .filter(|f| {
             text.as_ref().is_none_or(|t| {
@@ -72,6 +138,7 @@ pub fn page(features: Vec<Value>, query: &AssetQuery) -> Result<Found, ApiError>
         .into_iter()
         .skip(query.offset)
         .take(query.limit)
+        .cloned()
         .collect();
     Ok(Found { features, matched })
 }
