@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/assets", get(list).post(create))
         .route("/api/assets/nearest", get(nearest))
+        .route("/api/assets/counts", get(counts))
         .route("/api/assets/{id}", get(read).patch(update).delete(archive))
 }
 
@@ -31,6 +32,28 @@ const DEFAULT_K: usize = 10;
 async fn list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let query = parse_filters(&params, &state)?;
     Ok(json_bytes(state.registry.query_json(&query)))
+}
+
+/// How many assets a query matches, and of them how many of each capital
+/// whatever `capital` asks (a legend shows what turning a capital back on
+/// would add): the map's counts without its features, which come as tiles.
+async fn counts(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    let mut query = parse_filters(&params, &state)?;
+    let asked = std::mem::take(&mut query.capitals);
+    let by_capital = state.registry.count_by_capital(&query);
+    let matched: usize = by_capital
+        .iter()
+        .filter(|(c, _)| asked.is_empty() || asked.contains(c))
+        .map(|(_, n)| n)
+        .sum();
+    let by_capital: serde_json::Map<String, serde_json::Value> = by_capital
+        .into_iter()
+        .map(|(c, n)| (c.as_str().to_string(), n.into()))
+        .collect();
+    Ok(
+        Json(serde_json::json!({"numberMatched": matched, "byCapital": by_capital}))
+            .into_response(),
+    )
 }
 
 async fn nearest(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
@@ -296,6 +319,7 @@ fn parse_query(
         capitals,
         categories,
         text,
+        updated: None,
         limit,
         offset: params.parse::<usize>("offset")?.unwrap_or(0),
     })
