@@ -3,7 +3,7 @@
 
 use super::asset::{Asset, AssetDraft, Status, Visibility};
 use super::postcode::normalise_postcode;
-use super::{parse_geometry, Capital, FieldError, Vocabulary};
+use super::{fields, parse_geometry, Capital, FieldError, Vocabulary};
 use chrono::{DateTime, Utc};
 use geo::Geometry;
 use serde_json::{json, Map, Value};
@@ -14,19 +14,9 @@ const MAX_TEXT: usize = 5_000;
 const MAX_SHORT: usize = 500;
 const MAX_TAGS: usize = 100;
 
-/// Properties a client may send back unchanged (from an earlier GET or an
-/// export) that are not theirs to set.
-const READ_ONLY: &[&str] = &[
-    "id",
-    "version",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-    "distance_m",
-    "consent_at",
-    "point",
-];
+/// Properties a read adds that are no field of the asset; a client may
+/// send them back unchanged.
+const READ_EXTRAS: &[&str] = &["distance_m", "point"];
 
 impl AssetDraft {
     /// Parses a GeoJSON Feature (as JSON) into a draft. Every problem is
@@ -55,7 +45,11 @@ impl AssetDraft {
     ) -> Result<AssetDraft, FieldError> {
         let p = Props(props);
         for key in props.keys() {
-            if !WRITABLE.contains(&key.as_str()) && !READ_ONLY.contains(&key.as_str()) {
+            let known = fields::writable()
+                .chain(fields::read_only())
+                .chain(READ_EXTRAS.iter().copied())
+                .any(|k| k == key);
+            if !known {
                 return Err(FieldError::new(key, "unknown property"));
             }
         }
@@ -202,27 +196,6 @@ impl Asset {
         })
     }
 }
-
-const WRITABLE: &[&str] = &[
-    "name",
-    "capital",
-    "category",
-    "description",
-    "address",
-    "postcode",
-    "website",
-    "email",
-    "phone",
-    "opening_hours",
-    "accessibility",
-    "tags",
-    "source",
-    "status",
-    "visibility",
-    "consent",
-    "verified_at",
-    "verified_by",
-];
 
 struct Props<'a>(&'a Map<String, Value>);
 

@@ -7,6 +7,7 @@ mod capital;
 mod coords;
 mod error;
 mod feature;
+pub mod fields;
 mod geometry;
 mod input;
 mod postcode;

@@ -35,7 +35,7 @@ impl Format {
     fn header(self) -> String {
         match self {
             Format::GeoJson => "{\"type\":\"FeatureCollection\",\"features\":[\n".into(),
-            Format::Csv => csv_line(COLUMNS.iter().map(|c| c.to_string())),
+            Format::Csv => csv_line(columns().map(str::to_string)),
         }
     }
 
@@ -47,32 +47,10 @@ impl Format {
     }
 }
 
-pub(crate) const COLUMNS: &[&str] = &[
-    "id",
-    "name",
-    "capital",
-    "category",
-    "description",
-    "address",
-    "postcode",
-    "website",
-    "email",
-    "phone",
-    "opening_hours",
-    "accessibility",
-    "source",
-    "status",
-    "visibility",
-    "verified_at",
-    "verified_by",
-    "created_at",
-    "updated_at",
-    "version",
-    "tags",
-    "lon",
-    "lat",
-    "wkt",
-];
+/// The CSV columns: the asset's exported fields, then where it is.
+pub(crate) fn columns() -> impl Iterator<Item = &'static str> {
+    crate::domain::fields::exported().chain(["lon", "lat", "wkt"])
+}
 
 pub(crate) fn csv_line(fields: impl Iterator<Item = String>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -1,5 +1,6 @@
 //! How a source's own property names become asset fields.
 
+use crate::domain::fields;
 use crate::domain::{AssetDraft, FieldError, Vocabulary};
 use geo::Geometry;
 use serde::Deserialize;
@@ -87,25 +88,6 @@ pub struct MappingSpec {
     pub null_values: Vec<String>,
 }
 
-/// Asset fields a mapping may fill; anything else must be `tags.NAME`.
-const TARGETS: &[&str] = &[
-    "name",
-    "capital",
-    "category",
-    "description",
-    "address",
-    "postcode",
-    "website",
-    "email",
-    "phone",
-    "opening_hours",
-    "accessibility",
-    "status",
-    "visibility",
-    "verified_at",
-    "verified_by",
-];
-
 #[derive(Debug, Clone)]
 pub struct Mapping {
     fields: Vec<(String, Source)>,
@@ -123,16 +105,17 @@ impl Mapping {
     pub fn new(spec: MappingSpec) -> Result<Mapping, String> {
         let mut fields = Vec::new();
         let mut tags = Vec::new();
+        // A target is an asset field a mapping may fill, or `tags.NAME`.
         for (target, source) in &spec.map {
             let source = Source::parse(source);
             if let Some(tag) = target.strip_prefix("tags.") {
                 tags.push((tag.to_string(), source));
-            } else if TARGETS.contains(&target.as_str()) {
+            } else if fields::mapped().any(|f| f == target) {
                 fields.push((target.clone(), source));
             } else {
                 return Err(format!(
                     "cannot map onto '{target}': use one of {} or tags.NAME",
-                    TARGETS.join(", ")
+                    fields::mapped().collect::<Vec<_>>().join(", ")
                 ));
             }
         }
@@ -169,11 +152,11 @@ impl Mapping {
         vocabulary: &Vocabulary,
     ) -> Result<AssetDraft, FieldError> {
         let mut out = Map::new();
-        for target in TARGETS {
+        for target in fields::mapped() {
             let mapped = self.fields.iter().find(|(t, _)| t == target);
             let value = match mapped {
                 Some((_, s)) => s.value(props, &self.nulls),
-                None => text_of(props.get(*target).unwrap_or(&Value::Null), &self.nulls),
+                None => text_of(props.get(target).unwrap_or(&Value::Null), &self.nulls),
             };
             if let Some(v) = value {
                 out.insert(target.to_string(), Value::String(v));

@@ -3,15 +3,15 @@
 
 use super::view::{Field, PublicAsset};
 use crate::domain::Visibility;
-use crate::export::{csv_line, COLUMNS};
+use crate::export::{columns, csv_line};
 use geo::{Geometry, Point};
 
 pub fn csv_row(v: &PublicAsset) -> String {
     let t = v.texts();
     let text = |f: Field| t[f as usize].unwrap_or_default().to_string();
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339());
-    csv_line(COLUMNS.iter().map(|c| {
-        match *c {
+    csv_line(columns().map(|c| {
+        match c {
             "id" => v.id.to_string(),
             "capital" => v.capital.as_str().to_string(),
             "category" => v.category.to_string(),

@@ -128,7 +128,7 @@ fn reference_csv_row(a: &Asset) -> String {
         Visibility::Exact => wkt::ToWkt::wkt_string(&a.draft.geometry),
         Visibility::AreaOnly => format!("POINT({} {})", placement.point[0], placement.point[1]),
     };
-    crate::export::csv_line(crate::export::COLUMNS.iter().map(|c| match *c {
+    crate::export::csv_line(crate::export::columns().map(|c| match c {
         "lon" => placement.point[0].to_string(),
         "lat" => placement.point[1].to_string(),
         "wkt" => wkt.clone(),

@@ -54,6 +54,11 @@ pub(super) struct ProposalRow {
 pub(super) const PROPOSAL_COLUMNS: &str = "proposal_id, kind, status, asset_id, base_version, payload, \
      proposer_id, proposer, lon, lat, created_at, decided_at, decided_by, reason, result_version, withdraw_hash";
 
+/// The account store's tables and the columns it reads from them, so a test
+/// can hold them against the migrations of both stores.
+pub const ACCOUNT_COLUMNS: &[(&str, &str)] =
+    &[("app_user", USER_COLUMNS), ("proposal", PROPOSAL_COLUMNS)];
+
 impl TryFrom<ProposalRow> for Proposal {
     type Error = StoreError;
     fn try_from(r: ProposalRow) -> Result<Proposal> {

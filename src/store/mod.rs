@@ -8,6 +8,7 @@ mod postgres;
 mod sql;
 mod sqlite;
 
+pub use account_rows::ACCOUNT_COLUMNS;
 pub use accounts::{AccountStore, Proposal};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

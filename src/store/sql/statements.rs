@@ -1,6 +1,8 @@
 //! The statements of both SQL backends: one column list, rendered in each
 //! dialect.
 
+use crate::domain::fields::{Value, FIELDS};
+
 #[derive(Debug, Clone, Copy)]
 pub enum Dialect {
     Postgres,
@@ -16,71 +18,23 @@ enum Kind {
     Plain,
 }
 
-/// Every column of `asset`: how its value crosses into SQL, and its type
-/// when PostgreSQL reads it from a JSON row.
-const COLUMNS: &[(&str, Kind, &str)] = &[
-    ("asset_id", Kind::Id, "text"),
-    ("name", Kind::Plain, "text"),
-    ("capital", Kind::Plain, "text"),
-    ("category", Kind::Plain, "text"),
-    ("description", Kind::Plain, "text"),
-    ("geom", Kind::Geometry, "text"),
-    ("point_lon", Kind::Plain, "float8"),
-    ("point_lat", Kind::Plain, "float8"),
-    ("min_lon", Kind::Plain, "float8"),
-    ("min_lat", Kind::Plain, "float8"),
-    ("max_lon", Kind::Plain, "float8"),
-    ("max_lat", Kind::Plain, "float8"),
-    ("address", Kind::Plain, "text"),
-    ("postcode", Kind::Plain, "text"),
-    ("website", Kind::Plain, "text"),
-    ("email", Kind::Plain, "text"),
-    ("phone", Kind::Plain, "text"),
-    ("opening_hours", Kind::Plain, "text"),
-    ("accessibility", Kind::Plain, "text"),
-    ("tags", Kind::Json, "text"),
-    ("source", Kind::Plain, "text"),
-    ("status", Kind::Plain, "text"),
-    ("visibility", Kind::Plain, "text"),
-    ("consent_at", Kind::Plain, "timestamptz"),
-    ("verified_at", Kind::Plain, "timestamptz"),
-    ("verified_by", Kind::Plain, "text"),
-    ("search_text", Kind::Plain, "text"),
-    ("created_at", Kind::Plain, "timestamptz"),
-    ("created_by", Kind::Plain, "text"),
-    ("updated_at", Kind::Plain, "timestamptz"),
-    ("updated_by", Kind::Plain, "text"),
-    ("version", Kind::Plain, "int8"),
-];
-
-const INDEX_COLUMNS: &[&str] = &[
-    "status",
-    "visibility",
-    "version",
-    "capital",
-    "category",
-    "point_lon",
-    "point_lat",
-    "min_lon",
-    "min_lat",
-    "max_lon",
-    "max_lat",
-    // The public view the read model keeps.
-    "name",
-    "description",
-    "address",
-    "postcode",
-    "website",
-    "email",
-    "phone",
-    "opening_hours",
-    "accessibility",
-    "source",
-    "verified_at",
-    "verified_by",
-    "created_at",
-    "updated_at",
-];
+/// Every column of `asset` (from the one list of the asset's fields): how
+/// its value crosses into SQL, and its type when PostgreSQL reads it from a
+/// JSON row.
+fn columns() -> impl Iterator<Item = (&'static str, Kind, &'static str)> {
+    FIELDS.iter().map(|f| {
+        let (kind, json_type) = match f.value {
+            Value::Id => (Kind::Id, "text"),
+            Value::Geometry => (Kind::Geometry, "text"),
+            Value::Json => (Kind::Json, "text"),
+            Value::Text => (Kind::Plain, "text"),
+            Value::Number => (Kind::Plain, "float8"),
+            Value::Integer => (Kind::Plain, "int8"),
+            Value::Time => (Kind::Plain, "timestamptz"),
+        };
+        (f.column, kind, json_type)
+    })
+}
 
 impl Dialect {
     fn value_in(self, kind: Kind, param: &str) -> String {
@@ -130,10 +84,15 @@ impl Dialect {
                  then a.geom end as geom",
             ],
         };
-        [id, tags, geom]
-            .into_iter()
-            .map(str::to_string)
-            .chain(INDEX_COLUMNS.iter().map(|c| format!("a.{c} as {c}")))
+        FIELDS
+            .iter()
+            .filter(|f| f.in_read_model)
+            .map(|f| match f.value {
+                Value::Id => id.to_string(),
+                Value::Json => tags.to_string(),
+                Value::Geometry => geom.to_string(),
+                _ => format!("a.{c} as {c}", c = f.column),
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -250,17 +209,15 @@ pub struct Statements {
 
 impl Statements {
     pub fn new(d: Dialect) -> Statements {
-        let names: Vec<&str> = COLUMNS.iter().map(|(n, _, _)| *n).collect();
-        let from_row: Vec<String> = COLUMNS
-            .iter()
-            .map(|(name, kind, _)| d.value_in(*kind, &format!("x.{name}")))
+        let names: Vec<&str> = columns().map(|(n, _, _)| n).collect();
+        let from_row: Vec<String> = columns()
+            .map(|(name, kind, _)| d.value_in(kind, &format!("x.{name}")))
             .collect();
-        let select: Vec<String> = COLUMNS
-            .iter()
-            .map(|(name, kind, _)| d.value_out(*kind, name))
+        let select: Vec<String> = columns()
+            .map(|(name, kind, _)| d.value_out(kind, name))
             .collect();
         let select = select.join(", ");
-        let mut row_columns: Vec<(&str, &str)> = COLUMNS.iter().map(|(n, _, t)| (*n, *t)).collect();
+        let mut row_columns: Vec<(&str, &str)> = columns().map(|(n, _, t)| (n, t)).collect();
         let rows = d.json_rows(&row_columns);
         row_columns.push(("expected_version", "int8"));
         let rows_with_expected = d.json_rows(&row_columns);
