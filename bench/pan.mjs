@@ -1,5 +1,5 @@
 // Panning the map page in Chromium: bytes the page fetched and frame times
-// while it pans, for the page served by each given server.
+// while it moves, for the page served by each given server.
 //   node bench/pan.mjs NAME=URL [NAME=URL ...]
 // e.g. the page of main (GeoJSON) and of this branch (tiles), each served
 // by `assetmap serve --web-dir DIR` over the same store (bench/README.md).
@@ -32,12 +32,18 @@ async function run(browser, url) {
   await settle(page);
   const startBytes = bytes;
   const startRequests = requests;
+  // Frame intervals while the map moves (the animation of each pan or
+  // zoom), not while it waits for data with nothing to draw.
   await page.evaluate(() => {
     window.frames_ = [];
-    let last = performance.now();
+    const map = window.assetmap.map;
+    let moving = false;
+    let last = null;
+    map.on("movestart", () => ((moving = true), (last = null)));
+    map.on("moveend", () => (moving = false));
     const tick = (t) => {
-      window.frames_.push(t - last);
-      last = t;
+      if (moving && last !== null) window.frames_.push(t - last);
+      last = moving ? t : null;
       window.raf_ = requestAnimationFrame(tick);
     };
     window.raf_ = requestAnimationFrame(tick);
@@ -60,7 +66,7 @@ async function run(browser, url) {
   const seconds = (Date.now() - t0) / 1000;
   const frames = await page.evaluate(() => {
     cancelAnimationFrame(window.raf_);
-    return window.frames_.slice(1);
+    return window.frames_;
   });
   frames.sort((a, b) => a - b);
   const q = (p) => frames[Math.min(frames.length - 1, Math.floor(p * frames.length))];

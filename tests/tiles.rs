@@ -15,7 +15,7 @@ on_both_stores!(tiles_hold_exactly_the_assets_in_their_bounds);
 
 const EXTENT: f64 = 4096.0;
 const BUFFER: f64 = 64.0;
-const CELL: i64 = 512;
+const CELL: i64 = 1024;
 const CAPITALS: [&str; 5] = ["social", "human", "public", "physical", "financial"];
 
 /// One decoded feature: its point and its properties as text.

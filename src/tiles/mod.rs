@@ -20,9 +20,11 @@ use uuid::Uuid;
 pub const BUFFER: i32 = 64;
 /// From this zoom on every asset is its own point.
 pub const FULL_DETAIL_ZOOM: u8 = 14;
-/// The cluster cell below `FULL_DETAIL_ZOOM`, in tile units (64 px on a
-/// 512 px tile: about the size of the map's cluster buttons).
-pub const CELL: i32 = 512;
+/// The cluster cell below `FULL_DETAIL_ZOOM`, in tile units (128 px on a
+/// 512 px tile): about the reach of the map's earlier client-side clusters
+/// (45 px radius), so that clusters leave room for area names; a power of
+/// two so that cells never straddle tiles.
+pub const CELL: i32 = 1024;
 pub const MAX_ZOOM: u8 = 22;
 pub const LAYER: &str = "assets";
 /// Web Mercator's latitude limit.
