@@ -16,6 +16,55 @@ on_both_stores!(
     a_browser_gets_escaped_html,
 );
 
+/// Items come from the read model: with the database refusing every
+/// connection, the items (filtered by time too) and an item by id still
+/// answer, while a write cannot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn items_answer_from_memory_while_postgis_is_down() {
+    use sqlx::Connection;
+    let app = app(Backend::Postgis).await;
+    let (_, before) = get(&app, "/ogc/collections/assets/items?datetime=2000-01-01/..").await;
+    assert_eq!(before["numberMatched"], 5);
+    let (server, name) = app.db_url.rsplit_once('/').unwrap();
+    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .unwrap();
+    let refuse = |allow: bool| format!("alter database {name} allow_connections {allow}");
+    sqlx::query(&refuse(false))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1")
+        .bind(name)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let r = app
+        .request(reqwest::Method::POST, "/api/assets")
+        .json(&point("Hut", "physical", "village_hall", -2.3, 53.4))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_server_error(),
+        "the store is down: {}",
+        r.status()
+    );
+    let (status, after) = get(&app, "/ogc/collections/assets/items?datetime=2000-01-01/..").await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(ids(&after), ids(&before));
+    let (_, none) = get(&app, "/ogc/collections/assets/items?datetime=../2000-01-01").await;
+    assert_eq!(none["numberMatched"], 0);
+    let id = ids(&after).into_iter().next().unwrap();
+    let (status, one) = get(&app, &format!("/ogc/collections/assets/items/{id}")).await;
+    assert_eq!((status, one["id"].as_str()), (200, Some(id.as_str())));
+    sqlx::query(&refuse(true))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    app.stop().await;
+}
+
 const HOSTILE: &str = "<script>alert('x')</script> & \"Friends\"";
 
 /// Five assets: three social (one with a hostile name), two human.

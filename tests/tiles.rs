@@ -1,6 +1,7 @@
 //! Vector tiles from memory: every tile's features equal a brute-force
 //! selection of the public assets (from the export) in the tile and its
-//! buffer, clustered below zoom 14; the ETag changes when the data does.
+//! buffer, clustered below zoom 14 (the tile's own points, by cell, with
+//! a count of each capital); the ETag changes when the data does.
 
 mod common;
 
@@ -14,7 +15,8 @@ on_both_stores!(tiles_hold_exactly_the_assets_in_their_bounds);
 
 const EXTENT: f64 = 4096.0;
 const BUFFER: f64 = 64.0;
-const CELL: i64 = 64;
+const CELL: i64 = 1024;
+const CAPITALS: [&str; 5] = ["social", "human", "public", "physical", "financial"];
 
 /// One decoded feature: its point and its properties as text.
 type Decoded = ((i64, i64), BTreeMap<String, String>);
@@ -127,12 +129,12 @@ fn project(p: [f64; 2], z: u32, x: u32, y: u32) -> Option<(i64, i64)> {
 }
 
 /// An asset in a cluster cell: id, tile position and feature.
-type Member<'a> = (String, i64, i64, &'a Value);
+type Member<'a> = (String, String, i64, i64, &'a Value);
 
 /// The tile computed from the public features, by brute force.
 fn expected(features: &[Value], z: u32, x: u32, y: u32) -> BTreeSet<String> {
     let mut singles = Vec::new();
-    let mut cells: BTreeMap<(String, i64, i64), Vec<Member>> = BTreeMap::new();
+    let mut cells: BTreeMap<(i64, i64), Vec<Member>> = BTreeMap::new();
     for f in features {
         let p = &f["properties"];
         let point = [
@@ -144,13 +146,14 @@ fn expected(features: &[Value], z: u32, x: u32, y: u32) -> BTreeSet<String> {
         };
         let capital = p["capital"].as_str().unwrap().to_string();
         let id = f["id"].as_str().unwrap().to_string();
+        let inside = |v: i64| (0..EXTENT as i64).contains(&v);
         if z >= 14 {
             singles.push((px, py, f));
-        } else {
+        } else if inside(px) && inside(py) {
             cells
-                .entry((capital, px.div_euclid(CELL), py.div_euclid(CELL)))
+                .entry((px.div_euclid(CELL), py.div_euclid(CELL)))
                 .or_default()
-                .push((id, px, py, f));
+                .push((capital, id, px, py, f));
         }
     }
     let single = |px: i64, py: i64, f: &Value| {
@@ -167,15 +170,22 @@ fn expected(features: &[Value], z: u32, x: u32, y: u32) -> BTreeSet<String> {
         .iter()
         .map(|(px, py, f)| single(*px, *py, f))
         .collect();
-    for ((capital, _, _), members) in cells {
+    for members in cells.into_values() {
         if members.len() == 1 {
-            let (_, px, py, f) = &members[0];
+            let (_, _, px, py, f) = &members[0];
             out.insert(single(*px, *py, f));
         } else {
             let n = members.len() as i64;
-            let sx: i64 = members.iter().map(|m| m.1).sum();
-            let sy: i64 = members.iter().map(|m| m.2).sum();
-            out.insert(format!("{},{} capital={capital} count={n}", sx / n, sy / n));
+            let sx: i64 = members.iter().map(|m| m.2).sum();
+            let sy: i64 = members.iter().map(|m| m.3).sum();
+            let mut text = format!("{},{} count={n}", sx / n, sy / n);
+            for c in CAPITALS {
+                let k = members.iter().filter(|m| m.0 == c).count();
+                if k > 0 {
+                    text.push_str(&format!(" {c}={k}"));
+                }
+            }
+            out.insert(text);
         }
     }
     out
@@ -185,8 +195,10 @@ fn describe(decoded: Vec<Decoded>) -> BTreeSet<String> {
     decoded
         .into_iter()
         .map(|((x, y), p)| {
-            let props: Vec<String> = ["id", "name", "capital", "category", "count"]
+            let keys = ["id", "name", "capital", "category", "count"];
+            let props: Vec<String> = keys
                 .iter()
+                .chain(CAPITALS.iter().filter(|_| p.contains_key("count")))
                 .filter_map(|k| p.get(*k).map(|v| format!("{k}={v}")))
                 .collect();
             assert_eq!(props.len(), p.len(), "no other properties: {p:?}");
@@ -291,6 +303,49 @@ async fn tiles_hold_exactly_the_assets_in_their_bounds(backend: Backend) {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_ne!(r.headers()["etag"].to_str().unwrap(), etag);
+    // Text narrows the tiles to what /api/assets?q= finds, and the map's
+    // counts are the list's, capital by capital.
+    let (_, found) = app.get_json("/api/assets?q=%20a1%20&limit=10000").await;
+    let ids: BTreeSet<&str> = found["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.len() > 10 && ids.len() < 200, "{} found", ids.len());
+    let (_, export) = app.get_json("/api/export.geojson").await;
+    let public = export["features"].as_array().unwrap().clone();
+    let matching: Vec<Value> = public
+        .iter()
+        .filter(|f| ids.contains(f["id"].as_str().unwrap()))
+        .cloned()
+        .collect();
+    for z in [9u32, 13, 16] {
+        let (x, y) = tile_of(-2.3, 53.4, z);
+        let path = format!("/tiles/assets/{z}/{x}/{y}.mvt?q=%20A1%20");
+        let r = app.client.get(app.url(&path)).send().await.unwrap();
+        let got = describe(decode(&r.bytes().await.unwrap()));
+        assert_eq!(got, expected(&matching, z, x, y), "tile {z}/{x}/{y} with q");
+    }
+    let bbox = "bbox=-2.32,53.39,-2.29,53.41";
+    let (status, counts) = app
+        .get_json(&format!("/api/assets/counts?{bbox}&capital=public,social"))
+        .await;
+    assert_eq!(status, 200, "{counts}");
+    let client = &app;
+    let matched = |q: String| async move {
+        let (_, body) = client.get_json(&format!("/api/assets?{q}&limit=1")).await;
+        body["numberMatched"].as_u64().unwrap()
+    };
+    let both = matched(format!("{bbox}&capital=public,social")).await;
+    assert!(both > 10);
+    assert_eq!(counts["numberMatched"].as_u64(), Some(both));
+    for c in CAPITALS {
+        let n = matched(format!("{bbox}&capital={c}")).await;
+        assert_eq!(counts["byCapital"][c].as_u64(), Some(n), "{c}");
+    }
+    let (status, body) = app.get_json("/api/assets/counts?bbox=1,2,3").await;
+    assert_eq!((status, common::field(&body)), (400, "bbox"));
     let (status, tilejson) = app.get_json("/tiles/assets.json?capital=social").await;
     assert_eq!(status, 200);
     assert_eq!(tilejson["vector_layers"][0]["id"], "assets");

@@ -22,6 +22,10 @@ export const state = {
   distance: 800,
   features: [],
   matched: 0,
+  // What /api/assets/counts said of the view, by capital, and whether the
+  // list holds all of the view (else a page at a time).
+  counts: {},
+  complete: true,
   labels: {},
   selected: null,
   // An area page's code (#area=CODE), or "".

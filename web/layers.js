@@ -8,6 +8,10 @@ import { showProfile } from "./gaps.js";
 
 let clusterMarkers = new Map();
 let areaMarkers = [];
+// Whether the tiles may have changed since the clusters were last drawn.
+let clustersStale = true;
+// The tiles draw every asset apart from this zoom on, as the server does.
+const FULL_DETAIL_ZOOM = 14;
 
 export function bboxParam() {
   const b = map.getBounds();
@@ -57,11 +61,14 @@ export function addLayers() {
   map.addSource("gaps", { type: "geojson", data: EMPTY });
   map.addSource("asset-shapes", { type: "geojson", data: EMPTY });
   map.addSource("selected", { type: "geojson", data: EMPTY });
-  // Each cluster counts its capitals, for the ring that shows its mix.
-  const clusterProperties = Object.fromEntries(
-    CAPITALS.map((c) => [c, ["+", ["case", ["==", ["get", "capital"], c], 1, 0]]]),
-  );
-  map.addSource("assets", { type: "geojson", data: EMPTY, cluster: true, clusterMaxZoom: 13, clusterRadius: 45, clusterProperties });
+  // The assets come as vector tiles drawn from the server's memory, so a
+  // national map costs only the tiles in view; below zoom 14 the server
+  // clusters them and counts each capital, for the ring that shows the mix.
+  map.addSource("assets", { type: "vector", tiles: [tileUrl()], minzoom: 0, maxzoom: FULL_DETAIL_ZOOM });
+  map.on("sourcedata", (e) => {
+    if (e.sourceId === "assets") clustersStale = true;
+  });
+  map.on("moveend", () => (clustersStale = true));
   const colour = ["match", ["get", "capital"], ...CAPITALS.flatMap((c) => [c, STYLE[c].colour]), "#888"];
   map.addLayer({ id: "gaps-fill", type: "fill", source: "gaps", paint: { "fill-color": "#cccccc", "fill-opacity": 0.7 } });
   map.addLayer({ id: "gaps-flag", type: "line", source: "gaps", filter: ["==", ["get", "gap"], true], paint: { "line-color": "#b00020", "line-width": 3 } });
@@ -80,7 +87,8 @@ export function addLayers() {
     id: "assets-points",
     type: "symbol",
     source: "assets",
-    filter: ["!", ["has", "point_count"]],
+    "source-layer": "assets",
+    filter: ["!", ["has", "count"]],
     layout: { "icon-image": ["concat", "capital-", ["get", "capital"]], "icon-allow-overlap": true, "icon-size": 1 },
   });
   map.on("click", "assets-points", (e) => {
@@ -95,6 +103,29 @@ export function addLayers() {
   });
 }
 
+/// The tiles' URL for the filters in force: the capitals turned on, the
+/// category and the search text (the server matches it as the list does).
+export function tileUrl() {
+  const p = new URLSearchParams();
+  // With every capital off nothing is drawn (see updateTiles).
+  if (state.enabled.size && state.enabled.size < CAPITALS.length) p.set("capital", [...state.enabled].join(","));
+  if (state.category) p.set("category", state.category);
+  if (state.q) p.set("q", state.q);
+  const query = p.toString();
+  return `${location.origin}/tiles/assets/{z}/{x}/{y}.mvt${query ? `?${query}` : ""}`;
+}
+
+/// Points the map at the tiles for the current filters (no request when
+/// they are unchanged).
+export function updateTiles() {
+  const source = mapReady() && map.getSource("assets");
+  if (!source) return;
+  map.setLayoutProperty("assets-points", "visibility", state.enabled.size ? "visible" : "none");
+  clustersStale = true;
+  const url = tileUrl();
+  if (source.tiles?.[0] !== url) source.setTiles([url]);
+}
+
 /// Rings the chosen asset on the map (or nothing, given null).
 export function highlight(point) {
   if (!mapReady()) return;
@@ -105,8 +136,14 @@ export function highlight(point) {
 // ---- clusters as HTML buttons, so that they carry counts without a font
 // server; one group in the tab order (arrow keys move within it) ---------
 
-function clusterElement(f, source) {
-  const n = f.properties.point_count;
+function abbreviate(n) {
+  if (n >= 10000) return `${Math.round(n / 1000)}k`;
+  if (n >= 1000) return `${(n / 1000).toFixed(1)}k`;
+  return String(n);
+}
+
+function clusterElement(f) {
+  const n = f.properties.count;
   const el = document.createElement("button");
   el.type = "button";
   el.className = "cluster";
@@ -122,16 +159,17 @@ function clusterElement(f, source) {
   });
   el.style.background = `conic-gradient(${stops.join(", ")})`;
   const inner = document.createElement("span");
-  inner.textContent = f.properties.point_count_abbreviated;
+  inner.textContent = abbreviate(n);
   el.append(inner);
   const mix = CAPITALS.filter((c) => f.properties[c] > 0).map((c) => `${f.properties[c]} ${t(`capital_${c}`)}`).join(", ");
   el.setAttribute("aria-label", t("cluster_label", { n, mix }));
   el.tabIndex = -1;
   const at = f.geometry.coordinates;
-  el.addEventListener("click", async (e) => {
+  el.addEventListener("click", (e) => {
     e.stopPropagation();
-    const zoom = await source.getClusterExpansionZoom(f.properties.cluster_id);
-    map.easeTo({ center: at, zoom });
+    // Two zooms closer each cell is a sixteenth of the size: the cluster
+    // breaks up, and from zoom 14 every asset is its own point.
+    map.easeTo({ center: at, zoom: Math.min(FULL_DETAIL_ZOOM, Math.floor(map.getZoom()) + 2) });
   });
   el.addEventListener("keydown", moveInClusters);
   return el;
@@ -157,18 +195,23 @@ function moveInClusters(e) {
   next.focus();
 }
 
+// The tiles' clusters as buttons, once the tiles in view have loaded.
+// Each asset is in one cluster of one tile at a zoom, so a cluster is
+// known by its place and its count.
 export function renderClusters() {
-  const source = map.getSource("assets");
-  if (!source || !map.isSourceLoaded("assets")) return;
+  if (!clustersStale || !mapReady() || !map.isSourceLoaded("assets")) return;
+  clustersStale = false;
   const seen = new Set();
   let changed = false;
-  for (const f of map.querySourceFeatures("assets")) {
-    if (!f.properties.cluster) continue;
-    const id = f.properties.cluster_id;
+  const zoom = Math.min(FULL_DETAIL_ZOOM, Math.floor(map.getZoom()));
+  const clusters = zoom >= FULL_DETAIL_ZOOM || !state.enabled.size ? [] : map.querySourceFeatures("assets", { sourceLayer: "assets", filter: ["has", "count"] });
+  for (const f of clusters) {
+    const [lon, lat] = f.geometry.coordinates;
+    const id = `${zoom}/${lon.toFixed(6)}/${lat.toFixed(6)}/${f.properties.count}`;
     if (seen.has(id)) continue;
     seen.add(id);
     if (!clusterMarkers.has(id)) {
-      clusterMarkers.set(id, new maplibregl.Marker({ element: clusterElement(f, source) }).setLngLat(f.geometry.coordinates).addTo(map));
+      clusterMarkers.set(id, new maplibregl.Marker({ element: clusterElement(f) }).setLngLat(f.geometry.coordinates).addTo(map));
       changed = true;
     }
   }

@@ -2,7 +2,7 @@
 // of what is in view: the accessible alternative to the map.
 import { t } from "./messages.js";
 import { CAPITALS, state, map, $, status, getJSON, categoryLabel, formatDistance, swatch } from "./core.js";
-import { bboxParam, mapReady } from "./layers.js";
+import { bboxParam, mapReady, updateTiles } from "./layers.js";
 import { writeHash } from "./url-state.js";
 import { select } from "./details.js";
 import { showGaps } from "./gaps.js";
@@ -11,8 +11,12 @@ import { rankByName } from "./search.js";
 import { runNear } from "./near.js";
 
 const LIST_LIMIT = 100;
-const FETCH_LIMIT = 10000;
+// Up to this many in view the list holds all of them (sorted by name, any
+// capital, so turning one off needs no request); beyond it, a page at a
+// time from the server, nearest the middle of the map first.
+const FULL_LIMIT = 2000;
 let refreshToken = 0;
+let fetchingMore = null;
 
 export function filterParams({ withCapitals }) {
   const p = new URLSearchParams();
@@ -22,21 +26,34 @@ export function filterParams({ withCapitals }) {
   return p;
 }
 
+/// The counts of what is in view, then the list: all of it when it is
+/// small, else its first page. The map itself draws from the tiles.
 export async function refresh() {
   if (!mapReady()) return;
   const token = ++refreshToken;
   const bbox = bboxParam();
+  updateTiles();
   const params = filterParams({ withCapitals: false });
   params.set("bbox", bbox);
-  params.set("limit", String(FETCH_LIMIT));
   status(t("loading"));
   document.body.dataset.loading = "true";
   try {
-    const body = await getJSON(`/api/assets?${params}`);
+    const counts = await getJSON(`/api/assets/counts?${params}`);
     if (token !== refreshToken) return;
+    const total = CAPITALS.reduce((a, c) => a + counts.byCapital[c], 0);
+    const complete = total <= FULL_LIMIT;
+    const list = complete ? params : filterParams({ withCapitals: true });
+    list.set("bbox", bbox);
+    list.set("limit", String(complete ? Math.max(1, total) : LIST_LIMIT));
+    const wanted = complete ? total : enabledCount(counts.byCapital);
+    const body = wanted ? await getJSON(`/api/assets?${list}`) : { features: [] };
+    if (token !== refreshToken) return;
+    state.counts = counts.byCapital;
+    state.complete = complete;
     state.features = body.features;
-    state.matched = body.numberMatched;
+    state.matched = enabledCount(counts.byCapital);
     listShown = LIST_LIMIT;
+    fetchingMore = null;
     document.body.dataset.bbox = bbox;
     status("");
     render();
@@ -49,35 +66,47 @@ export async function refresh() {
   updateExportLinks(bbox);
 }
 
+const enabledCount = (byCapital) => CAPITALS.filter((c) => state.enabled.has(c)).reduce((a, c) => a + (byCapital?.[c] || 0), 0);
+
+/// The list's assets: all in view of the capitals turned on, or (a big
+/// view) the pages fetched so far, which the server already filtered.
 export function visibleFeatures() {
   return state.features.filter((f) => state.enabled.has(f.properties.capital));
 }
 
 export function render() {
   if (!mapReady()) return;
+  updateTiles();
   const shown = visibleFeatures();
-  const complete = state.features.length === state.matched;
-  const points = shown.map((f) => ({
-    type: "Feature",
-    id: f.id,
-    geometry: { type: "Point", coordinates: f.properties.point },
-    properties: { id: f.id, name: f.properties.name, capital: f.properties.capital },
-  }));
-  map.getSource("assets").setData({ type: "FeatureCollection", features: points });
   map.getSource("asset-shapes").setData({
     type: "FeatureCollection",
     features: shown.filter((f) => f.geometry.type !== "Point"),
   });
-  const counts = Object.fromEntries(CAPITALS.map((c) => [c, 0]));
-  state.features.forEach((f) => counts[f.properties.capital]++);
   for (const c of CAPITALS) {
-    $(`count-${c}`).textContent = String(counts[c]);
+    $(`count-${c}`).textContent = String(state.counts?.[c] || 0);
   }
-  const inView = complete ? shown.length : state.matched;
+  state.matched = enabledCount(state.counts);
   const count = $("count");
-  count.dataset.count = String(inView);
-  count.textContent = complete ? t("in_view", { n: inView }) : t("in_view_partial", { shown: shown.length, n: state.matched });
+  count.dataset.count = String(state.matched);
+  count.textContent = t("in_view", { n: state.matched });
   renderList(shown);
+}
+
+/// The next page of a big view's list, from the server.
+async function fetchMore() {
+  if (fetchingMore) return fetchingMore;
+  const token = refreshToken;
+  const params = filterParams({ withCapitals: true });
+  params.set("bbox", document.body.dataset.bbox);
+  params.set("limit", String(LIST_LIMIT));
+  params.set("offset", String(state.features.length));
+  fetchingMore = getJSON(`/api/assets?${params}`)
+    .then((body) => {
+      if (token === refreshToken) state.features = state.features.concat(body.features);
+    })
+    .catch((e) => status(t("load_error", { message: e.message }), true))
+    .finally(() => (fetchingMore = null));
+  return fetchingMore;
 }
 
 // Tags worth showing in a list (how to get help, for whom), by key.
@@ -155,13 +184,13 @@ let listShown = LIST_LIMIT;
 
 export function renderList(shown) {
   const list = $("list");
-  const ordered = state.q ? rankByName(shown, state.q) : [...shown].sort(byName);
+  const ordered = !state.complete ? shown : state.q ? rankByName(shown, state.q) : [...shown].sort(byName);
   const generic = genericNames(ordered);
   // Drawn again (the map moved): focus stays on the same asset.
   const focused = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
   list.replaceChildren(...ordered.slice(0, listShown).map((f) => listItem(f, { generic })));
   if (focused) list.querySelector(`button[data-id="${CSS.escape(focused)}"]`)?.focus();
-  const more = ordered.length - listShown;
+  const more = (state.complete ? ordered.length : state.matched) - listShown;
   const out = $("list-more");
   out.replaceChildren();
   if (ordered.length === 0) out.textContent = t("list_empty");
@@ -170,9 +199,14 @@ export function renderList(shown) {
     button.type = "button";
     button.id = "list-more-button";
     button.textContent = t("list_more", { n: Math.min(more, LIST_LIMIT), rest: more });
-    button.addEventListener("click", () => {
+    button.addEventListener("click", async () => {
       const first = listShown;
-      listShown += LIST_LIMIT;
+      if (!state.complete && state.features.length < first + LIST_LIMIT) {
+        if (fetchingMore) return;
+        await fetchMore();
+        shown = visibleFeatures();
+      }
+      listShown = first + LIST_LIMIT;
       renderList(shown);
       list.children[first]?.querySelector("button")?.focus();
     });
@@ -193,7 +227,9 @@ export function buildLegend() {
     box.checked = state.enabled.has(c);
     box.addEventListener("change", () => {
       box.checked ? state.enabled.add(c) : state.enabled.delete(c);
-      render();
+      // A big view's list comes filtered from the server: ask again.
+      if (state.complete) render();
+      else refresh();
       showGaps();
       runNear();
       writeHash();

@@ -23,11 +23,12 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/assets", get(list).post(create))
         .route("/api/assets/nearest", get(nearest))
+        .route("/api/assets/counts", get(counts))
         .route("/api/assets/{id}", get(read).patch(update).delete(archive))
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, nearest, read, create, update, archive))]
+#[openapi(paths(list, nearest, counts, read, create, update, archive))]
 pub(super) struct Doc;
 
 const DEFAULT_LIMIT: usize = 100;
@@ -40,6 +41,39 @@ const DEFAULT_K: usize = 10;
 async fn list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let query = parse_filters(&params, &state)?;
     Ok(json_bytes(state.registry.query_json(&query)))
+}
+
+/// How many assets a query matches, and of them how many of each capital
+/// whatever `capital` asks (a legend shows what turning a capital back on
+/// would add): the map's counts without its features, which come as tiles.
+#[utoipa::path(get, path = "/api/assets/counts", tag = "assets",
+    params(params::Place, params::Filters),
+    responses((status = 200, body = Counts), schemas::Errors))]
+async fn counts(State(state): State<AppState>, params: Params) -> super::Result<Json<Counts>> {
+    let mut query = parse_filters(&params, &state)?;
+    let asked = std::mem::take(&mut query.capitals);
+    let by_capital = state.registry.count_by_capital(&query);
+    let number_matched = by_capital
+        .iter()
+        .filter(|(c, _)| asked.is_empty() || asked.contains(c))
+        .map(|(_, n)| n)
+        .sum();
+    let by_capital = by_capital
+        .into_iter()
+        .map(|(c, n)| (c.as_str().to_string(), n))
+        .collect();
+    Ok(Json(Counts {
+        number_matched,
+        by_capital,
+    }))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Counts {
+    number_matched: usize,
+    /// Every capital, each with how many it would match on its own.
+    by_capital: std::collections::BTreeMap<String, usize>,
 }
 
 /// The `k` assets nearest a point, nearest first, with `distance_m`.
@@ -344,6 +378,7 @@ fn parse_query(
         capitals,
         categories,
         text,
+        updated: None,
         limit,
         offset: params.parse::<usize>("offset")?.unwrap_or(0),
     })

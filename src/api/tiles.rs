@@ -5,7 +5,7 @@ use super::error::ApiError;
 use super::extract::Params;
 use super::AppState;
 use crate::index::Filter;
-use crate::tiles::{TileCache, TileId, MAX_ZOOM};
+use crate::tiles::{TileCache, TileFilter, TileId, MAX_ZOOM};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -93,9 +93,9 @@ fn tile_id(z: &str, x: &str, file: &str) -> Result<TileId, ApiError> {
     TileId::new(z, number("x", x)?, number("y", y)?).map_err(|e| ApiError::bad("x", e))
 }
 
-/// The `capital` and `category` filters, and a canonical text of them for
-/// the cache key.
-fn filter(params: &Params, state: &AppState) -> Result<(Filter, String), ApiError> {
+/// The `capital`, `category` and `q` filters, and a canonical text of them
+/// for the cache key.
+fn filter(params: &Params, state: &AppState) -> Result<(TileFilter, String), ApiError> {
     let mut capitals = params.capitals()?;
     capitals.sort();
     capitals.dedup();
@@ -111,13 +111,22 @@ fn filter(params: &Params, state: &AppState) -> Result<(Filter, String), ApiErro
             .collect();
         filter = filter.categories(ids);
     }
+    let text = params.get("q").map(|q| q.trim().to_lowercase());
+    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(ApiError::bad("q", "longer than 200 characters"));
+    }
+    let text = text.filter(|t| !t.is_empty());
     let capitals: Vec<&str> = capitals.iter().map(|c| c.as_str()).collect();
-    let key = format!(
+    let mut key = format!(
         "capital={}&category={}",
         capitals.join(","),
         categories.join(",")
     );
-    Ok((filter, key))
+    if let Some(t) = &text {
+        key.push_str("&q=");
+        key.push_str(&percent_encode(t));
+    }
+    Ok((TileFilter { filter, text }, key))
 }
 
 /// TileJSON 3.0 for the asset layer, with the same filters carried onto
@@ -160,4 +169,18 @@ async fn tilejson(
             },
         }],
     })))
+}
+
+/// Text as a query-string value: the cache key doubles as the TileJSON's
+/// tile URL.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -1,7 +1,7 @@
 //! The registry's public reads, answered from the read model alone.
 
 use super::{csv_row, write_collection, write_feature, Field, PublicAsset};
-use crate::domain::Status;
+use crate::domain::{Capital, Status};
 use crate::export::Format;
 use crate::index::{AssetIndex, Hit};
 use crate::service::{AssetQuery, Registry, Result, Spatial};
@@ -18,17 +18,23 @@ impl Registry {
     /// Every asset a query matches, in answer order, ignoring paging; text
     /// is matched against the public views, not the store.
     pub fn public_matching(&self, q: &AssetQuery) -> Vec<Hit> {
-        let Some(needle) = q.text.as_ref().map(|t| t.to_lowercase()) else {
+        let needle = q.text.as_ref().map(|t| t.to_lowercase());
+        if needle.is_none() && q.updated.is_none() {
             return self.hits(q, None);
+        }
+        let keep = |v: &PublicAsset| {
+            needle.as_deref().is_none_or(|n| v.matches(n))
+                && q.updated.is_none_or(|w| w.contains(v.updated_at))
         };
         if let Spatial::Nearest { .. } = q.spatial {
-            // The k nearest *matching*: the text has to be part of the filter.
-            let ids = matching_ids(&self.index(), &needle);
+            // The k nearest *matching*: text and time have to be part of
+            // the filter.
+            let ids = matching_ids(&self.index(), keep);
             return self.hits(q, Some(ids));
         }
         let mut hits = self.hits(q, None);
         let index = self.index();
-        hits.retain(|h| index.view(h.id).is_some_and(|v| v.matches(&needle)));
+        hits.retain(|h| index.view(h.id).is_some_and(keep));
         hits
     }
 
@@ -46,6 +52,39 @@ impl Registry {
                 .is_some_and(|s| prefixes.iter().any(|p| s.starts_with(p.as_str())))
         });
         holds
+    }
+
+    /// One page of a query's public features, and how many matched in all.
+    pub fn public_page(&self, q: &AssetQuery) -> (usize, Vec<serde_json::Value>) {
+        let hits = self.public_matching(q);
+        let index = self.index();
+        let start = q.offset.min(hits.len());
+        let end = start.saturating_add(q.limit).min(hits.len());
+        let mut body = Vec::with_capacity(1024);
+        let features = hits[start..end]
+            .iter()
+            .filter_map(|h| index.view(h.id))
+            .map(|v| {
+                body.clear();
+                write_feature(&mut body, v, None);
+                serde_json::from_slice(&body).expect("the read model writes JSON")
+            })
+            .collect();
+        (hits.len(), features)
+    }
+
+    /// How many assets of each capital a query matches, ignoring paging.
+    pub fn count_by_capital(&self, q: &AssetQuery) -> Vec<(Capital, usize)> {
+        let hits = self.public_matching(q);
+        let index = self.index();
+        let mut counts = [0usize; 5];
+        for v in hits.iter().filter_map(|h| index.view(h.id)) {
+            counts[Capital::ALL
+                .iter()
+                .position(|c| *c == v.capital)
+                .unwrap_or(0)] += 1;
+        }
+        Capital::ALL.into_iter().zip(counts).collect()
     }
 
     /// One page of a query as a GeoJSON FeatureCollection.
@@ -116,10 +155,10 @@ impl Registry {
     }
 }
 
-fn matching_ids(index: &AssetIndex, needle: &str) -> HashSet<Uuid> {
+fn matching_ids(index: &AssetIndex, keep: impl Fn(&PublicAsset) -> bool) -> HashSet<Uuid> {
     index
         .entries()
-        .filter(|e| index.view(e.id).is_some_and(|v| v.matches(needle)))
+        .filter(|e| index.view(e.id).is_some_and(&keep))
         .map(|e| e.id)
         .collect()
 }

@@ -8,7 +8,7 @@ mod reference;
 mod sync;
 mod writes;
 
-pub use query::{AssetQuery, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
+pub use query::{AssetQuery, Interval, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 
 use crate::domain::{Asset, FieldError, Postcode, Vocabulary};
 use crate::index::{AreaSet, AssetIndex};

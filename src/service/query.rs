@@ -1,4 +1,5 @@
 use crate::domain::{BBox, Capital, LonLat};
+use chrono::{DateTime, Utc};
 
 pub const MAX_LIMIT: usize = 10_000;
 pub const MAX_K: usize = 1_000;
@@ -30,6 +31,8 @@ pub struct AssetQuery {
     pub capitals: Vec<Capital>,
     pub categories: Vec<String>,
     pub text: Option<String>,
+    /// Last updated within this interval (OGC's `datetime`).
+    pub updated: Option<Interval>,
     pub limit: usize,
     pub offset: usize,
 }
@@ -41,8 +44,22 @@ impl AssetQuery {
             capitals: Vec::new(),
             categories: Vec::new(),
             text: None,
+            updated: None,
             limit: MAX_LIMIT,
             offset: 0,
         }
+    }
+}
+
+/// A span of time; an open end is `None`, both ends inclusive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+}
+
+impl Interval {
+    pub fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t <= e)
     }
 }

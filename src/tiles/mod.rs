@@ -1,8 +1,8 @@
 //! Vector tiles of the public assets, drawn from the read model: one layer
 //! `assets` of points (id, name, capital, category). Below
-//! `FULL_DETAIL_ZOOM` points of one capital that fall in the same small
-//! cell are drawn as one cluster point with a `count`, so a tile of a whole
-//! country stays small.
+//! `FULL_DETAIL_ZOOM` the points that fall in the same cell are drawn as one
+//! cluster point with a `count` and how many of each capital it holds (the
+//! map rings a cluster by its mix), so a tile of a whole country stays small.
 
 mod cache;
 pub mod mvt;
@@ -20,9 +20,11 @@ use uuid::Uuid;
 pub const BUFFER: i32 = 64;
 /// From this zoom on every asset is its own point.
 pub const FULL_DETAIL_ZOOM: u8 = 14;
-/// The cluster cell below `FULL_DETAIL_ZOOM`, in tile units (8 px on a
-/// 512 px tile).
-pub const CELL: i32 = 64;
+/// The cluster cell below `FULL_DETAIL_ZOOM`, in tile units (128 px on a
+/// 512 px tile): about the reach of the map's earlier client-side clusters
+/// (45 px radius), so that clusters leave room for area names; a power of
+/// two so that cells never straddle tiles.
+pub const CELL: i32 = 1024;
 pub const MAX_ZOOM: u8 = 22;
 pub const LAYER: &str = "assets";
 /// Web Mercator's latitude limit.
@@ -88,24 +90,43 @@ pub struct TilePoint {
     pub y: i32,
 }
 
+/// What a tile shows: the index's filter, and text to find in the public
+/// view (lower case), as `/api/assets?q=` matches it.
+#[derive(Debug, Clone, Default)]
+pub struct TileFilter {
+    pub filter: Filter,
+    pub text: Option<String>,
+}
+
+impl TileFilter {
+    fn accepts(&self, index: &AssetIndex, e: &crate::index::Entry) -> bool {
+        self.filter.accepts(e)
+            && self
+                .text
+                .as_deref()
+                .is_none_or(|t| index.view(e.id).is_some_and(|v| v.matches(t)))
+    }
+}
+
 /// The assets a tile shows, found through the R-tree.
-pub fn select(index: &AssetIndex, tile: TileId, filter: &Filter) -> Vec<TilePoint> {
+pub fn select(index: &AssetIndex, tile: TileId, filter: &TileFilter) -> Vec<TilePoint> {
     let (lo, hi) = tile.lonlat_bounds();
-    place(index.points_in(lo, hi), tile, filter)
+    place(index, index.points_in(lo, hi), tile, filter)
 }
 
 /// The same by looking at every asset: what `select` is tested against.
-pub fn select_brute_force(index: &AssetIndex, tile: TileId, filter: &Filter) -> Vec<TilePoint> {
-    place(index.entries(), tile, filter)
+pub fn select_brute_force(index: &AssetIndex, tile: TileId, filter: &TileFilter) -> Vec<TilePoint> {
+    place(index, index.entries(), tile, filter)
 }
 
 fn place<'a>(
+    index: &AssetIndex,
     entries: impl Iterator<Item = &'a crate::index::Entry>,
     tile: TileId,
-    filter: &Filter,
+    filter: &TileFilter,
 ) -> Vec<TilePoint> {
     entries
-        .filter(|e| filter.accepts(e))
+        .filter(|e| filter.accepts(index, e))
         .filter_map(|e| {
             let (x, y) = tile.project(e.point)?;
             Some(TilePoint {
@@ -119,7 +140,9 @@ fn place<'a>(
 }
 
 /// The features of a tile: every point, or below `FULL_DETAIL_ZOOM` one
-/// per capital and cell, a cluster at the mean of its points.
+/// per cell, a cluster at the mean of its points. Clusters are made of the
+/// tile's own points only (not its buffer's), so that each asset is in
+/// exactly one cluster at a zoom and neighbouring tiles never repeat one.
 pub fn features(index: &AssetIndex, zoom: u8, points: &[TilePoint]) -> Vec<Feature> {
     let single = |p: &TilePoint| {
         let view = index.view(p.id);
@@ -144,14 +167,19 @@ pub fn features(index: &AssetIndex, zoom: u8, points: &[TilePoint]) -> Vec<Featu
             .into_values()
             .map(|c| match c.count {
                 1 => single(&c.first),
-                n => Feature {
-                    x: (c.sum_x / n as i64) as i32,
-                    y: (c.sum_y / n as i64) as i32,
-                    properties: vec![
-                        ("capital", Value::Text(c.first.capital.as_str().into())),
-                        ("count", Value::Count(n)),
-                    ],
-                },
+                n => {
+                    let mut properties = vec![("count", Value::Count(n))];
+                    for (capital, k) in Capital::ALL.iter().zip(c.by_capital) {
+                        if k > 0 {
+                            properties.push((capital.as_str(), Value::Count(k)));
+                        }
+                    }
+                    Feature {
+                        x: (c.sum_x / n as i64) as i32,
+                        y: (c.sum_y / n as i64) as i32,
+                        properties,
+                    }
+                }
             })
             .collect()
     };
@@ -162,21 +190,26 @@ pub fn features(index: &AssetIndex, zoom: u8, points: &[TilePoint]) -> Vec<Featu
 struct Cluster {
     first: TilePoint,
     count: u64,
+    by_capital: [u64; 5],
     sum_x: i64,
     sum_y: i64,
 }
 
-fn clusters(points: &[TilePoint]) -> HashMap<(Capital, i32, i32), Cluster> {
-    let mut cells: HashMap<(Capital, i32, i32), Cluster> = HashMap::new();
-    for p in points {
-        let key = (p.capital, p.x.div_euclid(CELL), p.y.div_euclid(CELL));
+fn clusters(points: &[TilePoint]) -> HashMap<(i32, i32), Cluster> {
+    let mut cells: HashMap<(i32, i32), Cluster> = HashMap::new();
+    let inside = |v: i32| (0..EXTENT as i32).contains(&v);
+    for p in points.iter().filter(|p| inside(p.x) && inside(p.y)) {
+        let key = (p.x.div_euclid(CELL), p.y.div_euclid(CELL));
         let c = cells.entry(key).or_insert(Cluster {
             first: *p,
             count: 0,
+            by_capital: [0; 5],
             sum_x: 0,
             sum_y: 0,
         });
         c.count += 1;
+        let slot = Capital::ALL.iter().position(|k| *k == p.capital);
+        c.by_capital[slot.expect("every capital is in ALL")] += 1;
         c.sum_x += p.x as i64;
         c.sum_y += p.y as i64;
         // The same representative whatever order the points came in.
@@ -188,7 +221,7 @@ fn clusters(points: &[TilePoint]) -> HashMap<(Capital, i32, i32), Cluster> {
 }
 
 /// A tile, encoded.
-pub fn render(index: &AssetIndex, tile: TileId, filter: &Filter) -> Vec<u8> {
+pub fn render(index: &AssetIndex, tile: TileId, filter: &TileFilter) -> Vec<u8> {
     let points = select(index, tile, filter);
     mvt::encode(LAYER, &features(index, tile.z, &points))
 }

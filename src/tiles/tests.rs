@@ -39,7 +39,7 @@ fn key(points: &[TilePoint]) -> Vec<(Uuid, i32, i32)> {
 #[test]
 fn every_tile_selects_what_a_full_scan_selects() {
     let index = index(20_000);
-    let filter = Filter::default();
+    let filter = TileFilter::default();
     let mut checked = 0;
     for z in 0..=16u8 {
         let n = 1u32 << z;
@@ -82,7 +82,7 @@ fn every_tile_selects_what_a_full_scan_selects() {
 fn low_zooms_cluster_and_count_every_asset() {
     let index = index(20_000);
     let tile = TileId::new(8, 126, 82).unwrap();
-    let points = select(&index, tile, &Filter::default());
+    let points = select(&index, tile, &TileFilter::default());
     let features = features(&index, tile.z, &points);
     assert!(
         features.len() < points.len() / 5,
@@ -102,7 +102,21 @@ fn low_zooms_cluster_and_count_every_asset() {
                 .unwrap_or(1)
         })
         .sum();
-    assert_eq!(counted as usize, points.len());
+    // The buffer's points belong to the neighbouring tiles' clusters.
+    let inside = |v: i32| (0..EXTENT as i32).contains(&v);
+    let own = points.iter().filter(|p| inside(p.x) && inside(p.y)).count();
+    assert_eq!(counted as usize, own);
+    // A cluster counts each capital, and they add up to its count.
+    for f in features.iter().filter(|f| f.properties[0].0 == "count") {
+        let count = |key: &str| {
+            f.properties.iter().find_map(|(k, v)| match v {
+                Value::Count(n) if *k == key => Some(*n),
+                _ => None,
+            })
+        };
+        let by_capital: u64 = Capital::ALL.iter().filter_map(|c| count(c.as_str())).sum();
+        assert_eq!(Some(by_capital), count("count"));
+    }
 }
 
 #[test]

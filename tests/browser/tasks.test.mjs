@@ -116,6 +116,18 @@ test("a referral for three needs from one postcode takes four actions, and its l
     assert.deepEqual(numbers, numbers.map((_, i) => i + 1));
     const pins = await page.$$eval(".pin", (els) => els.map((e) => Number(e.textContent)));
     assert.deepEqual(pins, numbers);
+    // The numbers are drawn above the clusters' rings: no ring covers one.
+    const covered = await page.$$eval(".pin", (els) => els.filter((e) => {
+      const r = e.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return hit?.closest(".cluster");
+    }).map((e) => e.textContent));
+    assert.deepEqual(covered, []);
+    const styles = await page.evaluate(() => {
+      const z = (cls) => { const e = document.createElement("div"); e.className = `${cls} maplibregl-marker`; document.body.append(e); const v = Number(getComputedStyle(e).zIndex); e.remove(); return v; };
+      return { pin: z("pin"), cluster: z("cluster") };
+    });
+    assert.ok(styles.pin > styles.cluster, JSON.stringify(styles));
     assert.match(await page.textContent("#near-results"), /straight-line distance/);
     // A food bank shows how to be referred.
     assert.match(await page.textContent("#near-results ol[data-need=food_bank]"), /How to get help: /);

@@ -3,20 +3,8 @@
 //! interval `start/end` where either end may be open (`..` or empty).
 
 use super::super::error::ApiError;
+use crate::service::Interval;
 use chrono::{DateTime, NaiveDate, Utc};
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Interval {
-    pub start: Option<DateTime<Utc>>,
-    /// Inclusive.
-    pub end: Option<DateTime<Utc>>,
-}
-
-impl Interval {
-    pub fn contains(&self, t: DateTime<Utc>) -> bool {
-        self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t <= e)
-    }
-}
 
 pub fn parse(value: &str) -> Result<Interval, ApiError> {
     let bad = |why: &str| {

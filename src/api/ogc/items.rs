@@ -9,8 +9,8 @@ use super::super::AppState;
 use super::collections::{self, Kind};
 use super::request::{query_string, Format, Ogc};
 use super::{datetime, html, reference};
-use crate::domain::{Capital, Status};
-use crate::service::{AssetQuery, ServiceError, MAX_LIMIT};
+use crate::domain::Capital;
+use crate::service::{AssetQuery, ServiceError};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -77,49 +77,16 @@ fn restrict(query: &mut AssetQuery, capital: Option<Capital>) -> bool {
     true
 }
 
-/// A page of assets. With `datetime`, every match is read (the index does
-/// not hold update times) and the page is cut after the filter.
+/// A page of assets, from the read model: it answers while the store is
+/// down, and `datetime` is matched against each view's last update.
 async fn assets(
     state: &AppState,
     query: &AssetQuery,
-    when: Option<datetime::Interval>,
+    when: Option<crate::service::Interval>,
 ) -> Result<Found, ApiError> {
-    let Some(when) = when else {
-        let page = state.registry.query(query).await?;
-        let features = page
-            .items
-            .iter()
-            .map(|(a, _)| a.to_public_feature())
-            .collect();
-        return Ok(Found {
-            features,
-            matched: page.number_matched,
-        });
-    };
-    let mut all = query.clone();
-    all.limit = MAX_LIMIT;
-    all.offset = 0;
-    let mut kept = Vec::new();
-    loop {
-        let page = state.registry.query(&all).await?;
-        let read = page.items.len();
-        kept.extend(
-            page.items
-                .into_iter()
-                .filter(|(a, _)| when.contains(a.updated_at))
-                .map(|(a, _)| a.to_public_feature()),
-        );
-        all.offset += MAX_LIMIT;
-        if read == 0 || all.offset >= page.number_matched {
-            break;
-        }
-    }
-    let matched = kept.len();
-    let features = kept
-        .into_iter()
-        .skip(query.offset)
-        .take(query.limit)
-        .collect();
+    let mut query = query.clone();
+    query.updated = when;
+    let (matched, features) = state.registry.public_page(&query);
     Ok(Found { features, matched })
 }
 
@@ -228,7 +195,8 @@ pub async fn one(
 }
 
 /// The public view of a published asset of the collection, as
-/// `/api/assets/{id}` shows it to the public; none if there is no such.
+/// `/api/assets/{id}` shows it to the public (from memory); none if there
+/// is no such.
 async fn asset(
     state: &AppState,
     feature: &str,
@@ -237,14 +205,15 @@ async fn asset(
     let Ok(id) = uuid::Uuid::parse_str(feature) else {
         return Ok(None);
     };
-    let asset = match state.registry.get(id).await {
-        Ok(a) => a,
+    let found = match state.registry.public_feature(id).await {
+        Ok(f) => f,
         Err(ServiceError::NotFound(_) | ServiceError::Gone(_)) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    let in_collection = capital.is_none_or(|c| asset.draft.capital() == c);
-    if asset.draft.status == Status::Proposed || !in_collection {
-        return Ok(None);
-    }
-    Ok(Some(asset.to_public_feature()))
+    let body: Value = serde_json::from_slice(&found.body).map_err(|e| {
+        tracing::error!(error = %e, "a public feature is not JSON");
+        ApiError::Internal
+    })?;
+    let in_collection = capital.is_none_or(|c| body["properties"]["capital"] == c.as_str());
+    Ok(in_collection.then_some(body))
 }
