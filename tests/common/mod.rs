@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod accounts;
+pub mod cluster;
+pub mod proxy;
 
 use assetmap::config::{ServeArgs, StoreArgs};
 use reqwest::{Client, Method, RequestBuilder, Response};
