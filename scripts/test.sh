@@ -8,10 +8,11 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. Debian packages: PostGIS for the PostgreSQL store, Chromium for the map,
 # tilemaker to build the test basemap, fonts for its labels; GDAL (ogrinfo,
-# ogr2ogr) as a real client of the OGC API.
+# ogr2ogr) as a real client of the OGC API; openssl to make the
+# certificates of the TLS test's own PostgreSQL.
 missing=()
 for pkg in postgresql-15-postgis-3 chromium tilemaker \
-  fonts-noto-core fonts-dejavu-core gdal-bin; do
+  fonts-noto-core fonts-dejavu-core gdal-bin openssl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -52,6 +52,33 @@ impl Registry {
         out
     }
 
+    /// A page of a query as public Features, after `keep`, and how many
+    /// matched it: for the OGC API, which adds its own links.
+    pub fn public_features(
+        &self,
+        q: &AssetQuery,
+        keep: impl Fn(&PublicAsset) -> bool,
+    ) -> (usize, Vec<serde_json::Value>) {
+        let hits = self.public_matching(q);
+        let index = self.index();
+        let kept: Vec<&PublicAsset> = hits
+            .iter()
+            .filter_map(|h| index.view(h.id))
+            .filter(|v| keep(v))
+            .collect();
+        let page = kept
+            .iter()
+            .skip(q.offset)
+            .take(q.limit)
+            .map(|v| {
+                let mut body = Vec::with_capacity(1024);
+                write_feature(&mut body, v, None);
+                serde_json::from_slice(&body).expect("the read model writes JSON")
+            })
+            .collect();
+        (kept.len(), page)
+    }
+
     /// A published asset from memory; anything else (proposed, archived,
     /// not yet heard of through the change log) from the store.
     pub async fn public_feature(&self, id: Uuid) -> Result<PublicFeature> {

@@ -9,8 +9,8 @@ use super::super::AppState;
 use super::collections::{self, Kind};
 use super::request::{query_string, Format, Ogc};
 use super::{datetime, html, reference};
-use crate::domain::{Capital, Status};
-use crate::service::{AssetQuery, ServiceError, MAX_LIMIT};
+use crate::domain::Capital;
+use crate::service::{AssetQuery, ServiceError};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -66,49 +66,16 @@ fn restrict(query: &mut AssetQuery, capital: Option<Capital>) -> bool {
     true
 }
 
-/// A page of assets. With `datetime`, every match is read (the index does
-/// not hold update times) and the page is cut after the filter.
+/// A page of assets, from the read model (so it answers while the store
+/// is down). With `datetime`, the filter is applied before the page is cut.
 async fn assets(
     state: &AppState,
     query: &AssetQuery,
     when: Option<datetime::Interval>,
 ) -> Result<Found, ApiError> {
-    let Some(when) = when else {
-        let page = state.registry.query(query).await?;
-        let features = page
-            .items
-            .iter()
-            .map(|(a, _)| a.to_public_feature())
-            .collect();
-        return Ok(Found {
-            features,
-            matched: page.number_matched,
-        });
-    };
-    let mut all = query.clone();
-    all.limit = MAX_LIMIT;
-    all.offset = 0;
-    let mut kept = Vec::new();
-    loop {
-        let page = state.registry.query(&all).await?;
-        let read = page.items.len();
-        kept.extend(
-            page.items
-                .into_iter()
-                .filter(|(a, _)| when.contains(a.updated_at))
-                .map(|(a, _)| a.to_public_feature()),
-        );
-        all.offset += MAX_LIMIT;
-        if read == 0 || all.offset >= page.number_matched {
-            break;
-        }
-    }
-    let matched = kept.len();
-    let features = kept
-        .into_iter()
-        .skip(query.offset)
-        .take(query.limit)
-        .collect();
+    let (matched, features) = state.registry.public_features(query, |v| {
+        when.as_ref().is_none_or(|w| w.contains(v.updated_at))
+    });
     Ok(Found { features, matched })
 }
 
@@ -221,14 +188,16 @@ async fn asset(
     let Ok(id) = uuid::Uuid::parse_str(feature) else {
         return Ok(None);
     };
-    let asset = match state.registry.get(id).await {
-        Ok(a) => a,
+    // From memory, as the public read by id: it answers while the store
+    // is down, and a proposal is not found.
+    let found = match state.registry.public_feature(id).await {
+        Ok(f) => f,
         Err(ServiceError::NotFound(_) | ServiceError::Gone(_)) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    let in_collection = capital.is_none_or(|c| asset.draft.capital() == c);
-    if asset.draft.status == Status::Proposed || !in_collection {
-        return Ok(None);
-    }
-    Ok(Some(asset.to_public_feature()))
+    let feature: Value = serde_json::from_slice(&found.body).expect("the read model writes JSON");
+    let in_collection = capital.is_none_or(|c| {
+        serde_json::to_value(c).ok().as_ref() == Some(&feature["properties"]["capital"])
+    });
+    Ok(in_collection.then_some(feature))
 }
