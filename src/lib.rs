@@ -13,6 +13,7 @@ pub mod export;
 pub mod import;
 pub mod index;
 pub mod readmodel;
+pub mod send_timeout;
 pub mod server;
 pub mod service;
 pub mod store;
