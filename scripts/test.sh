@@ -10,10 +10,11 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # tilemaker to build the test basemap, fonts for its labels; GDAL (ogrinfo,
 # ogr2ogr) as a real client of the OGC API; Python's venv for the JSON
 # Schema validator below and for schemathesis (scripts/schemathesis.sh
-# installs it from PyPI), and curl.
+# installs it from PyPI), and curl; openssl to make the certificates of the
+# TLS test's own PostgreSQL.
 missing=()
 for pkg in postgresql-15-postgis-3 chromium tilemaker \
-  fonts-noto-core fonts-dejavu-core gdal-bin python3-venv curl; do
+  fonts-noto-core fonts-dejavu-core gdal-bin python3-venv curl openssl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -14,6 +14,7 @@ pub mod hsds;
 pub mod import;
 pub mod index;
 pub mod readmodel;
+pub mod send_timeout;
 pub mod server;
 pub mod service;
 pub mod store;

@@ -1,10 +1,12 @@
 //! The HTTP server loop, with the limits `axum::serve` has no knobs for:
 //! a deadline for a request's headers (a client that opens connections and
 //! sends half a request must not hold them for ever), and a shutdown that
-//! ends within a bounded time whatever the open connections are doing.
+//! ends within a bounded time whatever the open connections are doing,
+//! and a deadline for a client that stops reading its answer.
 //! Body and handler deadlines, and the cap on concurrent imports, are
 //! middleware: see `api::limits`.
 
+use crate::send_timeout::SendTimeout;
 use axum::extract::ConnectInfo;
 use axum::{Extension, Router};
 use clap::Args;
@@ -35,6 +37,10 @@ pub struct Limits {
     /// Retry-After. An import holds many times its body in memory.
     #[arg(long, env = "ASSETMAP_MAX_IMPORTS", default_value_t = 2)]
     pub max_imports: usize,
+    /// Seconds a client may go without reading any of an answer (an
+    /// export it stopped reading) before its connection is closed.
+    #[arg(long, env = "ASSETMAP_SEND_TIMEOUT_SECS", default_value_t = 30)]
+    pub send_timeout_secs: u64,
     /// Seconds to let requests in flight finish after a shutdown signal;
     /// connections still open then are closed.
     #[arg(long, env = "ASSETMAP_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
@@ -48,6 +54,7 @@ impl Default for Limits {
             request_timeout_secs: 30,
             import_timeout_secs: 600,
             max_imports: 2,
+            send_timeout_secs: 30,
             shutdown_grace_secs: 10,
         }
     }
@@ -66,6 +73,9 @@ impl Limits {
     }
     pub fn import_timeout(&self) -> Duration {
         secs(self.import_timeout_secs)
+    }
+    pub fn send_timeout(&self) -> Duration {
+        secs(self.send_timeout_secs)
     }
     pub fn shutdown_grace(&self) -> Duration {
         secs(self.shutdown_grace_secs)
@@ -105,6 +115,7 @@ pub async fn serve(
         // The peer address, for rate limits by client (as axum's
         // into_make_service_with_connect_info would give it).
         let service = TowerToHyperService::new(Extension(ConnectInfo(peer)).layer(app.clone()));
+        let stream = SendTimeout::new(stream, limits.send_timeout());
         let connection = http.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         connections.spawn(async move {

@@ -17,6 +17,7 @@ on_both_stores!(
     a_half_sent_body_is_answered_408_or_closed,
     imports_are_capped,
     shutdown_ends_with_a_stalled_connection_open,
+    a_client_that_stops_reading_an_export_is_cut_off,
 );
 
 /// Hang guard only: far beyond any deadline set here.
@@ -176,4 +177,66 @@ async fn shutdown_ends_with_a_stalled_connection_open(backend: Backend) {
     assert!(stopped.is_ok(), "shutdown waited on a stalled connection");
     read_until_closed(&mut stalled_headers).await;
     read_until_closed(&mut stalled_body).await;
+}
+
+async fn a_client_that_stops_reading_an_export_is_cut_off(backend: Backend) {
+    let (app, _dir) = app_with(backend, |a| a.limits.send_timeout_secs = 1).await;
+    // An export far larger than any socket buffer between the two ends.
+    let features: Vec<serde_json::Value> = (0..20_000)
+        .map(|n| {
+            let (lon, lat) = (
+                -2.4 + (n % 200) as f64 * 0.001,
+                53.4 + (n / 200) as f64 * 0.001,
+            );
+            serde_json::json!({"type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"name": format!("Asset {n}"), "description": "x".repeat(500)}})
+        })
+        .collect();
+    let body = serde_json::json!({"type": "FeatureCollection", "features": features});
+    let imported = app
+        .request(
+            reqwest::Method::POST,
+            "/api/import?dataset=big&capital=public&category=library",
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), 200);
+    let full = app
+        .client
+        .get(app.url("/api/export.geojson"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len();
+
+    // A client that asks for the export and reads none of it.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let addr = app.base.trim_start_matches("http://").parse().unwrap();
+    let mut stream = socket.connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /api/export.geojson HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    // Far past the one second it is allowed to read nothing.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(GUARD, stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server kept the connection open");
+    assert!(answer.starts_with(b"HTTP/1.1 200"));
+    assert!(
+        answer.len() < full,
+        "the whole export ({full} bytes) was kept for a client that read none of it"
+    );
+    // Everyone else is still served in full.
+    let (status, all) = app.get_json("/api/assets?limit=1").await;
+    assert_eq!(status, 200);
+    assert_eq!(all["numberMatched"], 20_000);
+    app.stop().await;
 }

@@ -2,10 +2,11 @@
 
 use super::error::ApiError;
 use crate::domain::{Capital, FieldError, Vocabulary};
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -30,17 +31,36 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 /// Imports are whole files; the rest of the API keeps the small limit.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
-/// An import's JSON body: the same as `JsonBody`, but a body over the
-/// limit is answered with the import limit, the one that applies.
-pub struct ImportBody(pub Value);
+/// An import's JSON body, as bytes: the importer reads it one feature at a
+/// time rather than as one tree several times its size. Checked like
+/// `JsonBody` (a JSON content type), and a body over the limit is answered
+/// with the import limit, the one that applies.
+pub struct ImportBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for ImportBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<Value>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ImportBody(v)),
-            Err(rejection) => Err(json_rejection(rejection, MAX_IMPORT_BYTES)),
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        if !json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        match Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(ImportBody(bytes)),
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::PayloadTooLarge(MAX_IMPORT_BYTES))
+            }
+            Err(r) => Err(ApiError::MalformedJson(r.body_text())),
         }
     }
 }

@@ -115,9 +115,15 @@ async fn upload(
         skip_invalid: flag("skip_invalid")?,
         actor: writer.actor,
     };
-    let records = import::geojson::from_value(&body, "body").map_err(|e| {
-        ApiError::Unprocessable(crate::domain::FieldError::new("body", e.to_string()))
+    let records = import::geojson::from_slice(&body).map_err(|e| {
+        if e.is_data() {
+            ApiError::Unprocessable(crate::domain::FieldError::new("body", e.to_string()))
+        } else {
+            ApiError::MalformedJson(e.to_string())
+        }
     })?;
+    // The records hold all that is needed from here on.
+    drop(body);
     let registry = &state.registry;
     let (report, changes) = import::plan(
         registry.store().as_ref(),

@@ -4,7 +4,9 @@
 #![allow(dead_code)]
 
 pub mod accounts;
+pub mod cluster;
 pub mod data;
+pub mod proxy;
 
 use assetmap::config::{ServeArgs, StoreArgs};
 use reqwest::{Client, Method, RequestBuilder, Response};
