@@ -162,13 +162,10 @@ macro_rules! account_store {
             }
 
             async fn add_invite(&self, token_hash: &str, user_id: Uuid, expires_at: i64) -> Result<()> {
-                // A new link replaces any the account had not used: a link
-                // sent to an old or wrong address must not still set the password.
+                // A new link replaces unused ones: one sent earlier must not still set the password.
                 let mut tx = self.pool.begin().await.map_err(failed("account store: add_invite"))?;
                 sqlx::query("delete from user_invite where user_id = $1 and used_at is null")
-                    .bind(user_id.to_string())
-                    .execute(&mut *tx)
-                    .await.map_err(failed("account store: add_invite"))?;
+                    .bind(user_id.to_string()).execute(&mut *tx).await.map_err(failed("account store: add_invite"))?;
                 sqlx::query("insert into user_invite (token_hash, user_id, expires_at) values ($1, $2, $3)")
                     .bind(token_hash)
                     .bind(user_id.to_string())
@@ -197,16 +194,10 @@ macro_rules! account_store {
                     .bind(&user_id)
                     .execute(&mut *tx)
                     .await.map_err(failed("account store: accept_invite"))?;
-                // A new password ends every other way in: unused links and
-                // the sessions signed in with the old password.
-                for statement in [
-                    "delete from user_invite where user_id = $1 and used_at is null",
-                    "delete from user_session where user_id = $1",
-                ] {
-                    sqlx::query(statement)
-                        .bind(&user_id)
-                        .execute(&mut *tx)
-                        .await.map_err(failed("account store: accept_invite"))?;
+                // A new password ends every other way in: unused links and the old password's sessions.
+                for statement in ["delete from user_invite where user_id = $1 and used_at is null",
+                                  "delete from user_session where user_id = $1"] {
+                    sqlx::query(statement).bind(&user_id).execute(&mut *tx).await.map_err(failed("account store: accept_invite"))?;
                 }
                 let row: Option<UserRow> = sqlx::query_as(&format!(
                     "select {USER_COLUMNS} from app_user u where u.user_id = $1 and u.disabled = 0"
