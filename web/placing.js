@@ -59,9 +59,10 @@ export function wirePlacing() {
   $("placing-cancel").textContent = t("placing_cancel");
   $("placing-cancel").addEventListener("click", () => stopPlacing());
   document.addEventListener("keydown", (e) => {
+    // Registered before the workspace's own Escape, which would close the form.
     if (e.key === "Escape" && stopPlacing()) {
       e.preventDefault();
-      e.stopPropagation();
+      e.stopImmediatePropagation();
     }
   }, true);
   for (const type of ["work-closed", "work-replaced"]) document.addEventListener(type, () => stopPlacing({ back: false }));

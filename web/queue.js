@@ -5,7 +5,7 @@
 // marked done or dismissed. And "what most needs checking" (GET
 // /api/verification), oldest first.
 import { t } from "./messages.js";
-import { map, state, getJSON, categoryLabel } from "./core.js";
+import { map, state, getJSON, categoryLabel, setView } from "./core.js";
 import { session, send, openWork, para, button, formError, field } from "./account.js";
 import { select } from "./details.js";
 import { refresh } from "./list.js";
@@ -49,6 +49,8 @@ for (const type of ["work-closed", "work-replaced"]) {
 function showPin(coordinates) {
   if (!pin) pin = new maplibregl.Marker({ color: "#b00020" });
   pin.setLngLat(coordinates).addTo(map);
+  // On a phone the map is behind the list: show it ("List" comes back).
+  setView("map");
   map.flyTo({ center: coordinates, zoom: 16, duration: 0 });
 }
 
