@@ -34,6 +34,8 @@ function nameOf(p, fallback) {
 /// before approving, and the proposal keeps what the proposer sent.
 async function approvedName(p) {
   if (p.status !== "approved" || !p.asset_id || !["create", "edit"].includes(p.kind)) return null;
+  // A person's offer is read back by its withdrawal code, not by id.
+  if (p.payload?.feature?.properties?.capital === "human") return null;
   try {
     return (await getJSON(`/api/assets/${encodeURIComponent(p.asset_id)}`)).properties?.name || null;
   } catch {

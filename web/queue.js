@@ -156,7 +156,8 @@ function summary(p) {
 
 /// What a decided card is called in its one-line outcome.
 function nameOf(p) {
-  return p.payload?.feature?.properties?.name || p.diff?.name?.to || p.diff?.name?.from || summary(p);
+  const details = p.kind === "report" && p.payload?.details ? ` (${p.payload.details})` : "";
+  return p.payload?.feature?.properties?.name || p.diff?.name?.to || p.diff?.name?.from || `${summary(p)}${details}`;
 }
 
 function item(p, onDecided) {
@@ -169,7 +170,8 @@ function item(p, onDecided) {
   meta.className = "meta";
   meta.textContent = t("queue_meta", { who: !p.proposer || p.proposer === "public" ? t("queue_visitor") : p.proposer, when: (p.created_at || "").slice(0, 16).replace("T", " ") });
   li.append(h, meta);
-  if (p.asset_id) li.append(button(t("queue_open_asset"), () => select(p.asset_id, true)));
+  const open = p.asset_id ? button(t("queue_open_asset"), () => select(p.asset_id, true)) : null;
+  if (open) li.append(open);
   if (p.kind === "report") {
     if (p.payload.details) para(li, p.payload.details, "quote");
   } else if (p.kind === "introduction") {
@@ -187,7 +189,9 @@ function item(p, onDecided) {
   // Decided: the card shrinks to one line saying what became of it (the
   // status line itself stays, so that it is announced), and the count drops.
   const finish = (message, { approved = false, name = nameOf(p) } = {}) => {
-    for (const child of [...li.children]) if (child !== result) child.remove();
+    // "Open the asset" stays: the next thing is often to look at it.
+    for (const child of [...li.children]) if (child !== result && child !== open) child.remove();
+    if (open) li.append(open);
     li.classList.add("decided", approved ? "approved" : "rejected");
     result.className = "outcome";
     result.textContent = message.includes(name) ? message : `${name} — ${message}`;

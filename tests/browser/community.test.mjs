@@ -183,7 +183,7 @@ test("on a phone, Janet places by a tap from the map view; the approved card col
   await item.getByRole("button", { name: "Approve", exact: true }).click();
   const done = mod.page.locator("#queue-list li.decided", { hasText: "Approved: Stretford Knit and Natter is on the map." });
   await done.waitFor();
-  assert.equal(await done.locator("input, textarea, table, button").count(), 0);
+  assert.equal(await done.locator("input, textarea, table, button").count(), 0); // a new asset: nothing to open
   assert.equal(await waiting(), before - 1);
   assert.match(await mod.page.textContent("#open-queue"), new RegExp(`\\(${before - 1}\\)`));
   await mod.page.close();
