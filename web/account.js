@@ -17,7 +17,12 @@ export function onSession(fn) {
   fn(session);
 }
 
+// Bumped by every sign-in, sign-out or accepted invite: an older answer
+// to "who is this" (asked at start-up) must not undo a newer one.
+let sessionSeq = 0;
+
 function setSession(body) {
+  sessionSeq++;
   Object.assign(session, { signed_in: false, role: "public", email: null, areas: [], csrf_token: null, can: {} }, body);
   drawAccount();
   for (const fn of listeners) fn(session);
@@ -255,14 +260,28 @@ function showInvite(token) {
   password.focus();
 }
 
+let inviteShown = false;
+
+/// An invite link's form, at once: it needs nothing from the map or its
+/// data, which can take many seconds to load on a busy machine.
+export function startInvite() {
+  if (!inviteToken || inviteShown) return;
+  inviteShown = true;
+  showInvite(inviteToken);
+}
+
 /// Asks the server who this is, draws the header's account part, and
-/// opens an invite's form when the page was opened from one.
+/// opens an invite's form when the page was opened from one (if it is not
+/// open already).
 export async function startAccount() {
+  const seq = sessionSeq;
+  let body = {};
   try {
     const response = await fetch("/api/session");
-    setSession(response.ok ? await response.json() : {});
+    if (response.ok) body = await response.json();
   } catch {
-    setSession({});
+    // Not signed in, as far as the page can tell.
   }
-  if (inviteToken) showInvite(inviteToken);
+  if (seq === sessionSeq) setSession(body);
+  startInvite();
 }

@@ -14,6 +14,7 @@ import { loadAreaIndex, showArea, closeArea, preparePrint } from "./area.js";
 import { find } from "./find.js";
 import { startCommunity } from "./community.js";
 import { placeByClick } from "./contribute.js";
+import { startInvite } from "./account.js";
 
 function translatePage() {
   document.querySelectorAll("[data-i18n]").forEach((el) => (el.textContent = t(el.dataset.i18n)));
@@ -115,6 +116,7 @@ function wireControls() {
 async function main() {
   document.documentElement.lang = language();
   translatePage();
+  startInvite();
   const view = readHash();
   $("q").value = state.q;
   buildLegend();

@@ -8,6 +8,7 @@ import { openAdd, loadCategories } from "./contribute.js";
 import { openMine } from "./mine.js";
 import { openQueue, openChecking } from "./queue.js";
 import { addActions } from "./asset-actions.js";
+import { wirePlacing } from "./placing.js";
 
 async function queueCount() {
   try {
@@ -69,6 +70,10 @@ function openWithdraw() {
 /// Wires the community part; called once the map exists.
 export async function startCommunity() {
   await loadCategories();
+  wirePlacing();
+  // On a phone's map view the panel is hidden: the same button over the map.
+  $("map-add").addEventListener("click", () => openAdd());
+  $("map-add").hidden = false;
   onSession(() => drawButtons());
   document.addEventListener("work-closed", () => session.signed_in && moderates() && drawButtons());
   document.addEventListener("keydown", (e) => {

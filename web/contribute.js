@@ -10,6 +10,7 @@ import { map, state, $, getJSON, categoryLabel, CAPITALS } from "./core.js";
 import { session, can, send, field, formError, openWork, closeWork, para, button } from "./account.js";
 import { remember } from "./mine.js";
 import { refresh } from "./list.js";
+import { touch, startPlacing, takeClick } from "./placing.js";
 
 let marker = null;
 // The place chosen for the form open now: {lon, lat, postcode?, how}.
@@ -29,18 +30,21 @@ for (const type of ["work-closed", "work-replaced"]) {
 }
 
 /// While a form with a place is open, a click or tap on the map places it
-/// (and nothing else happens: no "near here").
+/// (and nothing else happens: no "near here"); in the placing mode the
+/// tap also brings the form back.
 export function placeByClick(e) {
   if (!placeOut) return;
   e.preventDefault();
-  setPlace({ lon: e.lngLat.lng, lat: e.lngLat.lat, how: "map" });
+  if (takeClick(e)) return;
+  setPlace({ lon: e.lngLat.lng, lat: e.lngLat.lat, how: touch(e.originalEvent) ? "tap" : "map" });
 }
 
 function setPlace(p) {
   place = p;
   if (!marker) marker = new maplibregl.Marker({ color: "#b00020" });
   marker.setLngLat([p.lon, p.lat]).addTo(map);
-  placeOut.textContent = p.postcode ? t("placed_postcode", { pc: p.postcode }) : t(p.how === "centre" ? "placed_centre" : "placed_map");
+  const words = { centre: "placed_centre", tap: "placed_tapped", map: "placed_map" };
+  placeOut.textContent = p.postcode ? t("placed_postcode", { pc: p.postcode }) : t(words[p.how]);
   placeOut.classList.add("ok");
 }
 
@@ -88,7 +92,11 @@ function placeFieldset(form, { person }) {
       setPlace({ lon: c.lng, lat: c.lat, how: "centre" });
     });
     centre.id = "add-use-centre";
-    fs.append(centre);
+    const onMap = button(t(touch() ? "add_tap_map" : "add_choose_map"), () => {
+      startPlacing((at, event) => setPlace({ lon: at.lng, lat: at.lat, how: touch(event) ? "tap" : "map" }), onMap);
+    });
+    onMap.id = "add-on-map";
+    fs.append(centre, " ", onMap);
   }
   placeOut = document.createElement("p");
   placeOut.id = "add-place";

@@ -30,12 +30,25 @@ function nameOf(p, fallback) {
   return p.payload?.feature?.properties?.name || p.diff?.name?.to || fallback || t(`kind_${p.kind}`);
 }
 
-function item(p, fallback) {
+/// The name as it went on the map: a moderator may have corrected it
+/// before approving, and the proposal keeps what the proposer sent.
+async function approvedName(p) {
+  if (p.status !== "approved" || !p.asset_id || !["create", "edit"].includes(p.kind)) return null;
+  // A person's offer is read back by its withdrawal code, not by id.
+  if (p.payload?.feature?.properties?.capital === "human") return null;
+  try {
+    return (await getJSON(`/api/assets/${encodeURIComponent(p.asset_id)}`)).properties?.name || null;
+  } catch {
+    return null; // Withdrawn or gone since: what was sent will do.
+  }
+}
+
+async function item(p, fallback) {
   const li = document.createElement("li");
   li.className = `proposal status-${p.status}`;
   li.dataset.id = p.id;
   const h = document.createElement("h3");
-  h.textContent = nameOf(p, fallback);
+  h.textContent = (await approvedName(p)) || nameOf(p, fallback);
   const meta = document.createElement("p");
   meta.className = "meta";
   const props = p.payload?.feature?.properties;
@@ -60,12 +73,12 @@ export async function openMine() {
       const body = await getJSON("/api/proposals?status=all");
       // A moderator's list is the queue too: only their own here.
       const mine = body.proposals.filter((p) => !("proposer" in p) || p.proposer === session.email);
-      for (const p of mine) ul.append(item(p));
+      ul.append(...(await Promise.all(mine.map((p) => item(p)))));
     } else {
       for (const { id, name } of kept()) {
         try {
           const { proposal } = await getJSON(`/api/proposals/${encodeURIComponent(id)}`);
-          ul.append(item(proposal, name));
+          ul.append(await item(proposal, name));
         } catch {
           // Gone (a withdrawn offer): nothing to show.
         }

@@ -5,22 +5,24 @@
 // marked done or dismissed. And "what most needs checking" (GET
 // /api/verification), oldest first.
 import { t } from "./messages.js";
-import { map, state, getJSON, categoryLabel } from "./core.js";
+import { map, state, getJSON, categoryLabel, setView } from "./core.js";
 import { session, send, openWork, para, button, formError, field } from "./account.js";
 import { select } from "./details.js";
 import { refresh } from "./list.js";
 
 const EDITABLE = ["name", "description", "address", "opening_hours", "website", "email", "phone", "accessibility"];
 
-/// A property's value in words (never markup).
+/// A property's value in words (never markup, never raw codes).
 function shown(key, value) {
   if (value === null || value === undefined || value === "") return "—";
-  if (key === "geometry") {
-    const c = value.type === "Point" ? value.coordinates : null;
-    return c ? t("diff_point", { lat: c[1].toFixed(5), lon: c[0].toFixed(5) }) : value.type;
-  }
+  if (key === "geometry") return t("diff_see_map");
   if (key === "category") return categoryLabel(value);
   if (key === "capital") return t(`capital_${value}`);
+  if (typeof value === "boolean") return t(value ? "yes" : "no");
+  if (key === "visibility") {
+    const words = t(`visibility_${value}`);
+    return words === `visibility_${value}` ? String(value) : words;
+  }
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
@@ -30,8 +32,34 @@ function label(key) {
   return l === k ? key.replace(/_/g, " ") : l;
 }
 
-/// The diff as a table: field, now, proposed (an input when editing).
+// The name first, then the text a moderator reads, then the rest.
+const ORDER = ["name", "capital", "category", ...EDITABLE.slice(1), "geometry", "postcode", "visibility", "consent"];
+const rank = (key) => (ORDER.includes(key) ? ORDER.indexOf(key) : ORDER.length);
+const editable = (key, to) => EDITABLE.includes(key) && (typeof to === "string" || to === null);
+
+// The pin for "Show on the map": one at a time, gone with the queue.
+let pin = null;
+for (const type of ["work-closed", "work-replaced"]) {
+  document.addEventListener(type, () => {
+    pin?.remove();
+    pin = null;
+  });
+}
+
+function showPin(coordinates) {
+  if (!pin) pin = new maplibregl.Marker({ color: "#b00020" });
+  pin.setLngLat(coordinates).addTo(map);
+  // On a phone the map is behind the list: show it ("List" comes back).
+  setView("map");
+  map.flyTo({ center: coordinates, zoom: 16, duration: 0 });
+}
+
+/// The diff as a table: field, now, proposed. Editing, the fields a
+/// moderator may change move out of the table into labelled, full-width
+/// boxes below it (name first), the description a multi-line one.
 function diffTable(p, editing) {
+  const wrap = document.createElement("div");
+  wrap.className = "diff-wrap";
   const table = document.createElement("table");
   table.className = "diff";
   const cap = document.createElement("caption");
@@ -46,7 +74,18 @@ function diffTable(p, editing) {
   }
   table.append(cap);
   const body = table.createTBody();
-  for (const [key, { from, to }] of Object.entries(p.diff || {})) {
+  const boxes = document.createElement("div");
+  boxes.className = "edit-fields";
+  const entries = Object.entries(p.diff || {}).sort(([a], [b]) => rank(a) - rank(b));
+  for (const [key, { from, to }] of entries) {
+    if (editing && editable(key, to)) {
+      const rows = key === "description" ? 4 : key === "accessibility" ? 2 : undefined;
+      const input = field(boxes, { id: `edit-${p.id}-${key}`, label: label(key), rows, hint: from ? `${t("diff_now")}: ${shown(key, from)}` : undefined });
+      input.value = to || "";
+      input.name = key;
+      input.dataset.key = key;
+      continue;
+    }
     const row = body.insertRow();
     const th = document.createElement("th");
     th.scope = "row";
@@ -54,26 +93,25 @@ function diffTable(p, editing) {
     row.append(th);
     row.insertCell().textContent = shown(key, from);
     const cell = row.insertCell();
-    if (editing && EDITABLE.includes(key) && typeof to === "string") {
-      const input = document.createElement("input");
-      input.value = to;
-      input.name = key;
-      input.dataset.key = key;
-      input.setAttribute("aria-label", t("diff_edit_label", { field: label(key) }));
-      cell.append(input);
-    } else {
-      cell.textContent = shown(key, to);
-    }
+    cell.textContent = shown(key, to);
     if (key === "geometry" && to?.type === "Point") {
-      cell.append(" ", button(t("details_on_map"), () => map.flyTo({ center: to.coordinates, zoom: 16 })));
+      const hint = document.createElement("span");
+      hint.className = "visually-hidden";
+      hint.setAttribute("role", "status");
+      cell.append(" ", button(t("details_on_map"), () => {
+        showPin(to.coordinates);
+        hint.textContent = t("diff_pin");
+      }), hint);
     }
   }
-  return table;
+  wrap.append(table);
+  if (boxes.children.length) wrap.append(boxes);
+  return wrap;
 }
 
 /// The approve body with the moderator's edits, if any.
 function edited(p, li) {
-  const inputs = [...li.querySelectorAll("input[data-key]")];
+  const inputs = [...li.querySelectorAll(".edit-fields [data-key]")];
   if (!inputs.length) return {};
   if (p.kind === "create") {
     const feature = structuredClone(p.payload.feature);
@@ -116,7 +154,13 @@ function summary(p) {
   return t("queue_edit");
 }
 
-function item(p) {
+/// What a decided card is called in its one-line outcome.
+function nameOf(p) {
+  const details = p.kind === "report" && p.payload?.details ? ` (${p.payload.details})` : "";
+  return p.payload?.feature?.properties?.name || p.diff?.name?.to || p.diff?.name?.from || `${summary(p)}${details}`;
+}
+
+function item(p, onDecided) {
   const li = document.createElement("li");
   li.className = `proposal kind-${p.kind}`;
   li.dataset.id = p.id;
@@ -126,7 +170,8 @@ function item(p) {
   meta.className = "meta";
   meta.textContent = t("queue_meta", { who: !p.proposer || p.proposer === "public" ? t("queue_visitor") : p.proposer, when: (p.created_at || "").slice(0, 16).replace("T", " ") });
   li.append(h, meta);
-  if (p.asset_id) li.append(button(t("queue_open_asset"), () => select(p.asset_id, true)));
+  const open = p.asset_id ? button(t("queue_open_asset"), () => select(p.asset_id, true)) : null;
+  if (open) li.append(open);
   if (p.kind === "report") {
     if (p.payload.details) para(li, p.payload.details, "quote");
   } else if (p.kind === "introduction") {
@@ -140,17 +185,26 @@ function item(p) {
   actions.className = "actions";
   const result = document.createElement("p");
   result.setAttribute("role", "status");
-  const finish = (message) => {
-    actions.remove();
-    li.querySelector("form.reject")?.remove();
-    li.classList.add("decided");
-    result.textContent = message;
+  result.tabIndex = -1;
+  // Decided: the card shrinks to one line saying what became of it (the
+  // status line itself stays, so that it is announced), and the count drops.
+  const finish = (message, { approved = false, name = nameOf(p) } = {}) => {
+    // "Open the asset" stays: the next thing is often to look at it.
+    for (const child of [...li.children]) if (child !== result && child !== open) child.remove();
+    if (open) li.append(open);
+    li.classList.add("decided", approved ? "approved" : "rejected");
+    result.className = "outcome";
+    result.textContent = message.includes(name) ? message : `${name} — ${message}`;
+    result.focus();
+    onDecided();
     refresh();
   };
   const approve = async () => {
     try {
       const { body } = await send("POST", `/api/proposals/${p.id}/approve`, edited(p, li));
-      finish(body.asset ? t("approved_done", { name: body.asset.properties.name }) : t("handled_done"));
+      const name = body.asset?.properties?.name;
+      if (!name) finish(t("handled_done"), { approved: true });
+      else finish(t(p.kind === "edit" ? "approved_edit_done" : "approved_done", { name }), { approved: true, name });
     } catch (err) {
       result.textContent = err.message;
       result.className = "form-error";
@@ -160,9 +214,9 @@ function item(p) {
   actions.append(button(t(writes ? "approve" : "mark_done"), approve, "primary"));
   if (writes) {
     actions.append(button(t("edit_then_approve"), (e) => {
-      li.querySelector("table.diff").replaceWith(diffTable(p, true));
+      li.querySelector(".diff-wrap").replaceWith(diffTable(p, true));
       e.target.remove();
-      li.querySelector("table.diff input")?.focus();
+      li.querySelector(".edit-fields [data-key]")?.focus();
     }));
   }
   actions.append(button(t(writes ? "reject" : "dismiss"), (e) => {
@@ -182,11 +236,24 @@ export async function openQueue() {
     para(panel, t("load_error", { message: e.message }), "form-error");
     return;
   }
-  para(panel, t("queue_count", { n: body.count }), "hint");
+  const count = para(panel, "", "hint");
+  count.id = "queue-count";
+  count.setAttribute("role", "status");
+  let n = body.count;
+  const show = () => {
+    count.textContent = t(n ? "queue_count" : "queue_none", { n });
+    const opener = document.getElementById("open-queue");
+    if (opener) opener.textContent = t("queue_button_n", { n });
+  };
+  show();
   const ul = document.createElement("ul");
   ul.id = "queue-list";
   ul.className = "proposals";
-  for (const p of body.proposals) ul.append(item(p));
+  const decided = () => {
+    n = Math.max(0, n - 1);
+    show();
+  };
+  for (const p of body.proposals) ul.append(item(p, decided));
   panel.append(ul);
 }
 

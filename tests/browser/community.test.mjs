@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, launch, openMap, settled, axePath, artifacts } from "./harness.mjs";
+import { communityKit } from "./community-kit.mjs";
 
 const ADMIN = "community-test-admin-token";
 const PASSWORD = "a long enough password";
@@ -22,6 +23,7 @@ before(async () => {
   // A whole workshop signs in from one address here: more than the default limit.
   server = await startServer({ args: ["--admin-token", ADMIN, "--sign-in-limit", "1000"] });
   browser = await launch();
+  Object.assign(ctx, { server, browser });
 });
 
 after(async () => {
@@ -29,52 +31,8 @@ after(async () => {
   server?.stop();
 });
 
-async function api(path, { method = "GET", body, token } = {}) {
-  const headers = {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const r = await fetch(`${server.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: r.status === 204 ? null : await r.json() };
-}
-
-let people = 0;
-/// A new account of `role`, as the CLI or an admin makes it: an invite path.
-async function invite(role) {
-  const email = `${role}${++people}@forum.example`;
-  const { status, body } = await api("/api/users", { method: "POST", body: { email, role }, token: ADMIN });
-  assert.equal(status, 201);
-  assert.match(body.invite_path, /^\/#invite=/);
-  return { email, path: body.invite_path };
-}
-
-/// Presses Tab until `selector` has focus: what a keyboard user does.
-async function tabTo(page, selector, max = 200) {
-  for (let i = 0; i < max; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
-
-/// Signs in with the header's form.
-async function signIn(page, email) {
-  await page.click("#sign-in");
-  await page.fill("#si-email", email);
-  await page.fill("#si-password", PASSWORD);
-  await page.press("#si-password", "Enter");
-  await page.waitForSelector("#who");
-}
-
-/// A moderator's page, signed in (invite accepted over the API).
-async function moderatorPage(width, height) {
-  const mod = await invite("moderator");
-  const token = mod.path.split("=")[1];
-  assert.equal((await api(`/api/invites/${token}`, { method: "POST", body: { password: PASSWORD } })).status, 200);
-  const { page, errors } = await openMap(browser, server.base, { width, height });
-  await signIn(page, mod.email);
-  assert.match(await page.textContent("#who"), /moderator/);
-  return { page, errors };
-}
+const ctx = {};
+const { api, invite, tabTo, signIn, moderatorPage } = communityKit(ctx, { ADMIN, PASSWORD });
 
 test("a contributor adds by keyboard, a moderator approves it, everyone sees it", async () => {
   const pc = (await api(`/api/postcodes/${encodeURIComponent(POSTCODE)}`)).body;
@@ -158,6 +116,85 @@ test("a contributor adds by keyboard, a moderator approves it, everyone sees it"
     assert.deepEqual(errors, []);
     await page.close();
   }
+});
+
+test("on a phone, Janet places by a tap from the map view; the approved card collapses", async () => {
+  const pc = (await api(`/api/postcodes/${encodeURIComponent(POSTCODE)}`)).body;
+  const janet = await invite("contributor");
+  const page = await browser.newPage({ viewport: { width: 375, height: 812 }, hasTouch: true, isMobile: true });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // The invite's form comes before the map's data: hold /api/config back.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route("**/api/config", async (route) => (await held, route.continue()));
+  await page.goto(`${server.base}/${janet.path.slice(1).replace("#", `#map=16/${pc.lat}/${pc.lon}&`)}`);
+  await page.waitForSelector("#invite-form");
+  assert.equal(await page.evaluate(() => document.body.dataset.ready), undefined);
+  await page.fill("#inv-password", PASSWORD);
+  await page.fill("#inv-again", PASSWORD);
+  await page.tap("#invite-form button[type=submit]");
+  await page.waitForSelector("[data-work=invite-done]");
+  release();
+  await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+  assert.match(await page.textContent("#who"), /contributor/);
+  // From the map view: the button over the map, then "tap the map".
+  await page.tap("#show-map");
+  await page.tap("#map-add");
+  await page.waitForSelector("#add-form");
+  await page.tap("#add-on-map");
+  await page.waitForSelector("#placing-banner:not([hidden])");
+  assert.equal(await page.evaluate(() => document.body.dataset.view), "map");
+  assert.match(await page.textContent("#placing-banner"), /Tap where it is[\s\S]*Cancel/);
+  await page.screenshot({ path: join(artifacts, "community-placing-phone.png") });
+  await page.tap("#placing-cancel");
+  assert.equal(await page.evaluate(() => document.body.dataset.view), "list");
+  assert.equal(await page.textContent("#add-place"), "Not placed yet.");
+  await page.tap("#add-on-map");
+  const box = await page.locator("#map").boundingBox();
+  await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => document.body.dataset.view === "list");
+  assert.equal(await page.textContent("#add-place"), "Placed where you tapped on the map.");
+  assert.ok(await page.locator("#placing-banner").isHidden());
+  await page.screenshot({ path: join(artifacts, "community-placed-phone.png") });
+  await page.fill("#add-name", "Stretford Knit and Nattter");
+  await page.fill("#add-description", "Knitting and a cuppa.");
+  await page.tap("#add-submit");
+  await page.waitForSelector("[data-work=sent]");
+
+  // The moderator corrects the name in labelled boxes (name first), sees
+  // the place as a pin, approves: one line, and one fewer waiting.
+  const mod = await moderatorPage(1280, 800);
+  await mod.page.click("#open-queue");
+  const item = mod.page.locator("#queue-list li", { hasText: "Nattter" });
+  await item.waitFor();
+  const waiting = () => mod.page.textContent("#queue-count").then((s) => Number(s.match(/\d+/)?.[0] ?? 0));
+  const before = await waiting();
+  const diff = await item.locator("table.diff").textContent();
+  assert.match(diff, /Place—see map/);
+  assert.doesNotMatch(diff, /\d+\.\d{4}/);
+  await item.getByRole("button", { name: "Show on the map" }).click();
+  assert.ok(await mod.page.locator(".maplibregl-marker").first().isVisible());
+  await item.getByRole("button", { name: "Edit before approving" }).click();
+  assert.equal(await item.locator(".edit-fields [data-key]").first().getAttribute("name"), "name");
+  assert.equal(await item.getByLabel("About").evaluate((e) => e.tagName), "TEXTAREA");
+  await item.getByLabel("Name", { exact: true }).fill("Stretford Knit and Natter");
+  await mod.page.screenshot({ path: join(artifacts, "community-queue-edit-desktop.png") });
+  await item.getByRole("button", { name: "Approve", exact: true }).click();
+  const done = mod.page.locator("#queue-list li.decided", { hasText: "Approved: Stretford Knit and Natter is on the map." });
+  await done.waitFor();
+  assert.equal(await done.locator("input, textarea, table, button").count(), 0); // a new asset: nothing to open
+  assert.equal(await waiting(), before - 1);
+  assert.match(await mod.page.textContent("#open-queue"), new RegExp(`\\(${before - 1}\\)`));
+  await mod.page.close();
+
+  // "My proposals" shows the name as approved, not the typo.
+  await page.tap("#my-proposals");
+  await page.waitForSelector("#mine-list li");
+  assert.equal(await page.textContent("#mine-list h3"), "Stretford Knit and Natter");
+  assert.doesNotMatch(await page.textContent("#mine-list"), /Nattter/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test("a moderator rejects with a reason the proposer sees", async () => {
