@@ -268,9 +268,10 @@ export function toggleAreaLabels() {
 }
 
 // Each label goes where it hides neither a cluster nor another label: at
-// its area's middle, or a little above or below; if nowhere, it waits
-// for a closer zoom. Run once the map is idle, when the clusters are drawn.
-const OFFSETS = [0, -26, 26, -48, 48];
+// its area's middle, or a little above, below or to a side; if nowhere, it
+// waits for a closer zoom. Run once the map is idle, when the clusters are
+// drawn. (Sideways places matter since clusters come from tiles, in a grid.)
+const OFFSETS = [[0, 0], [0, -26], [0, 26], [0, -48], [0, 48], [-44, 0], [44, 0], [-44, -26], [44, -26], [-44, 26], [44, 26]];
 
 export function placeAreaLabels() {
   if (!areaMarkers.length || map.getZoom() < 10) return;
@@ -279,8 +280,8 @@ export function placeAreaLabels() {
   for (const m of areaMarkers) {
     const el = m.getElement();
     el.style.visibility = "";
-    const placed = OFFSETS.some((dy) => {
-      m.setOffset([0, dy]);
+    const placed = OFFSETS.some((offset) => {
+      m.setOffset(offset);
       const r = el.getBoundingClientRect();
       if (taken.some((k) => overlaps(r, k))) return false;
       taken.push(r);
