@@ -54,8 +54,8 @@ async function fill(body, p, reopen) {
     if (i >= SHOWN) li.hidden = true;
     const line = document.createElement("p");
     const when = v.changed_at.slice(0, 10);
-    const who = v.by_role ? t(`who_${v.by_role}`) : v.by;
-    line.textContent = t(`history_${v.op}`, { n: v.version, when, who });
+    const by = v.by_role ? t(`who_${v.by_role}`) : v.by;
+    line.textContent = t(`history_${v.op}`, { n: v.version, when, who: by });
     li.append(line);
     if (!v.recorded) {
       const note = document.createElement("p");
