@@ -36,8 +36,21 @@ fn routed() -> BTreeSet<(String, String)> {
         methods.insert(id, served);
         rest = &rest[end..];
     }
-    let paths = &text[paths_at..];
-    let paths = &paths[..paths.find('}').unwrap()];
+    // The map of paths ends at the first brace outside quotes: paths such
+    // as "/api/assets/{id}" hold braces of their own.
+    let paths = &text[paths_at + "node: Node { paths: {".len()..];
+    let mut quoted = false;
+    let end = paths
+        .char_indices()
+        .find(|&(_, c)| {
+            if c == '"' {
+                quoted = !quoted;
+            }
+            c == '}' && !quoted
+        })
+        .map(|(at, _)| at)
+        .expect("the end of the paths");
+    let paths = &paths[..end];
     let mut out = BTreeSet::new();
     for entry in paths.split("RouteId(").skip(1) {
         let id: u32 = entry[..entry.find(')').unwrap()].parse().unwrap();

@@ -72,7 +72,7 @@ async fn about_slash() -> Json<Value> {
 }
 
 /// The HSDS API's version and what this server offers.
-#[utoipa::path(get, path = "/hsds", tag = "hsds", responses((status = 200, body = serde_json::Value)))]
+#[utoipa::path(get, path = "/hsds", tag = "hsds", responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn about() -> Json<Value> {
     Json(json!({
         "version": hsds::VERSION,
