@@ -66,7 +66,7 @@ fn directory(state: &AppState) -> Arc<Directory> {
 pub(super) struct Doc;
 
 /// The same as `/hsds`.
-#[utoipa::path(get, path = "/hsds/", tag = "hsds", responses((status = 200, body = serde_json::Value)))]
+#[utoipa::path(get, path = "/hsds/", tag = "hsds", responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn about_slash() -> Json<Value> {
     about().await
 }
