@@ -3,9 +3,9 @@
 # command on a fresh SQLite file), from the server's own /api/openapi.json:
 # no 5xx, and every answer's status, content type and body as documented.
 # Two phases, each bounded in time: reads anonymously, then every operation
-# (writes too) with the admin token. Called by scripts/test.sh after
-# `cargo build --release`; installs schemathesis into a venv under
-# ~/.cache the first time.
+# (writes too) with the admin token. Called by scripts/test.sh once
+# `cargo test --release` has built target/release/assetmap; installs
+# schemathesis into a venv under ~/.cache the first time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

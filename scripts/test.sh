@@ -63,9 +63,12 @@ if [ -f web/package-lock.json ]; then
 fi
 
 # 4. The tests: Rust (unit, API on both stores, import, analysis), then the
-# browser tests against a real server.
-cargo build --release --locked
-cargo test --release --locked
+# browser tests against a real server. No separate `cargo build`: the test
+# build makes target/release/assetmap too (with the dev-dependencies'
+# features, so a plain build would compile the library a second time), and
+# the browser tests and schemathesis run that binary. Every failure is
+# reported, not just the first binary's.
+cargo test --release --locked --no-fail-fast
 # 5. schemathesis against a live server on the sample map, from the
 # OpenAPI document: no 5xx, every answer as documented.
 bash scripts/schemathesis.sh

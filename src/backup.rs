@@ -5,21 +5,11 @@
 //! points (or point it at the copy). PostgreSQL has its own tool for this,
 //! `pg_dump`, which this command names rather than imitates.
 
-use crate::config::StoreArgs;
+use crate::config::BackupArgs;
 use anyhow::{bail, Context};
-use clap::Args;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
-use std::path::PathBuf;
 use std::str::FromStr;
-
-#[derive(Args)]
-pub struct BackupArgs {
-    /// Where to write the copy; it must not exist yet.
-    pub file: PathBuf,
-    #[command(flatten)]
-    pub store: StoreArgs,
-}
 
 pub async fn run(args: &BackupArgs) -> anyhow::Result<()> {
     let url = &args.store.database_url;

@@ -53,7 +53,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         .as_ref()
         .expect("clap requires a file or a manifest");
     if args.format.as_deref() == Some("hsds") {
-        return import::hsds::run(store.as_ref(), &vocabulary, &args, file).await;
+        return crate::hsds::import::run(store.as_ref(), &vocabulary, &args, file).await;
     }
     let name = file.display().to_string();
     let bar = spinner(format!("reading {name}"));
@@ -264,7 +264,7 @@ fn export_hsds(registry: &crate::service::Registry, args: &ExportArgs) -> anyhow
         .as_ref()
         .or(args.out.as_ref())
         .context("--format hsds writes a folder: give it, as in export --format hsds DIR")?;
-    let written = crate::export::hsds::write(registry, dir)?;
+    let written = crate::hsds::export::write(registry, dir)?;
     println!("{}: {written}", dir.display());
     Ok(())
 }

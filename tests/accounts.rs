@@ -1,7 +1,7 @@
 //! Accounts over HTTP on both stores: invites, session cookies, CSRF, rate
 //! limits (the queue is in tests/proposals.rs).
 
-mod common;
+use crate::common;
 
 use assetmap::auth::{invites, Role};
 use common::accounts::{self, send, Who};

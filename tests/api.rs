@@ -1,7 +1,7 @@
 //! The asset API's writes, end to end over HTTP, on both stores: create,
 //! edit by version, archive, who may write, and people shown by area only.
 
-mod common;
+use crate::common;
 
 use common::{field, names, point, status_json, Backend, TestApp, TOKEN};
 use reqwest::Method;

@@ -1,7 +1,7 @@
 //! Bad query parameters and bodies are answered 4xx with the field named,
 //! and write nothing, on both stores.
 
-mod common;
+use crate::common;
 
 use common::{field, point, status_json, Backend, TestApp};
 use reqwest::Method;

@@ -1,7 +1,7 @@
 //! The asset API's queries over HTTP, on both stores: by box, text, paging,
 //! radius and nearest.
 
-mod common;
+use crate::common;
 
 use common::{names, point, Backend, TestApp};
 use serde_json::json;

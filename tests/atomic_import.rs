@@ -2,7 +2,7 @@
 //! killed while its one transaction is being written, and the store is
 //! then exactly as it was.
 
-mod common;
+use crate::common;
 
 use common::{fresh_store, Backend};
 use serde_json::json;

@@ -2,9 +2,10 @@
 //! fresh path and served, holds what was written before the backup and
 //! nothing after. On PostGIS the command refuses and names `pg_dump`.
 
-mod common;
+use crate::common;
 
-use assetmap::backup::{self, BackupArgs};
+use assetmap::backup;
+use assetmap::config::BackupArgs;
 use assetmap::config::StoreArgs;
 use common::{names, point, Backend, TestApp, TOKEN};
 

@@ -3,8 +3,8 @@
 //! outside what the file has; damaged files refused at start-up and by
 //! `assetmap basemap check`.
 
-mod basemap_fixture;
-mod common;
+use crate::basemap_fixture;
+use crate::common;
 
 use basemap_fixture::*;
 use common::{status_json, Backend};

@@ -1,7 +1,7 @@
 //! A command-line error quotes the input at fault without repeating a
 //! huge line in full.
 
-mod common;
+use crate::common;
 
 use common::{fresh_store, Backend};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! answers equal a brute-force answer computed from the store's own rows;
 //! and writes made by another process reach a server's index in a second.
 
-mod common;
+use crate::common;
 
 use assetmap::domain::{haversine_m, Asset, Placement, Status, Visibility};
 use assetmap::store::{Change, ChangeOp};

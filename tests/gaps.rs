@@ -2,7 +2,7 @@
 //! over the raw files: point in polygon for counts, every resident point
 //! against every asset for distances.
 
-mod common;
+use crate::common;
 
 use assetmap::domain::{haversine_m, normalise_postcode, Vocabulary};
 use common::{fresh_store, Backend, TestApp};

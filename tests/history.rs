@@ -4,7 +4,7 @@
 //! people's history is for moderators and is erased when they withdraw.
 //! Also: ended sessions are cleared out when someone signs in.
 
-mod common;
+use crate::common;
 
 use assetmap::auth::{invites, now_secs, secrets, Role};
 use common::accounts::{self, send, Who, EAST, IN_WEST, WEST};

@@ -2,7 +2,7 @@
 //! cannot keep) and the smaller holes of issue 9, answered with a 4xx
 //! naming the field, the same on both stores, and nothing written.
 
-mod common;
+use crate::common;
 
 use common::{field, point, status_json, Backend, TestApp, TOKEN};
 use reqwest::Method;

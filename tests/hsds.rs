@@ -4,9 +4,8 @@
 //! command); the mapping's fields; errors in the API's shape; people never
 //! in a directory. `hsds_package.rs` covers the data package and import.
 
-mod common;
-#[path = "hsds_common/mod.rs"]
-mod hsds_common;
+use crate::common;
+use crate::hsds_common;
 
 use common::{field, Backend, TestApp};
 use hsds_common::{check_jsonschema, extras, trafford, PERSON, UNFUNDED};

@@ -5,9 +5,8 @@
 //! again it gives the same services; importing again changes nothing; and
 //! a package with a fault imports nothing, naming the line.
 
-mod common;
-#[path = "hsds_common/mod.rs"]
-mod hsds_common;
+use crate::common;
+use crate::hsds_common;
 
 use common::Backend;
 use hsds_common::{extras, run_check, schema_folder, trafford, PERSON, UNFUNDED};

@@ -1,7 +1,7 @@
 //! The sample map the repository ships (data/trafford) loads whole, on both
 //! stores, with expected counts worked out here from the files themselves.
 
-mod common;
+use crate::common;
 
 use assetmap::domain::{normalise_postcode, Vocabulary};
 use assetmap::import;

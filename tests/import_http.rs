@@ -1,6 +1,6 @@
 //! Import and export over HTTP, with areas, on both stores.
 
-mod common;
+use crate::common;
 
 use assetmap::import;
 use common::data::repo_data;

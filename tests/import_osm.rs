@@ -2,7 +2,7 @@
 //! README calls an asset, counted here without the importer's table, on
 //! both stores.
 
-mod common;
+use crate::common;
 
 use assetmap::domain::Vocabulary;
 use assetmap::import::{self, osm, Options};

@@ -2,7 +2,7 @@
 //! nothing and a changed row updates; malformed input is reported and
 //! changes nothing; an export imported again is a no-op.
 
-mod common;
+use crate::common;
 
 use assetmap::domain::Vocabulary;
 use assetmap::import::{self, osm, Mapping, Options, Record};

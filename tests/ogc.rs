@@ -2,7 +2,7 @@
 //! by `next` links, filters that answer as `/api/assets` does, errors in
 //! the API's shape, and the HTML view's escaping. `ogc_gdal.rs` runs GDAL.
 
-mod common;
+use crate::common;
 
 use common::{field, point, status_json, Backend, TestApp};
 use serde_json::Value;

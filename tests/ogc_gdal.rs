@@ -3,7 +3,7 @@
 //! the sample map's assets to a GeoPackage through the `next` links, and
 //! filters by bbox as `/api/assets` does.
 
-mod common;
+use crate::common;
 
 use assetmap::domain::Vocabulary;
 use common::{Backend, TestApp};

@@ -3,7 +3,7 @@
 //! served document is the one the code makes; docs/api.md is made from it.
 //! scripts/schemathesis.sh checks the answers against it on a live server.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp};
 use serde_json::Value;

@@ -6,7 +6,7 @@
 //! stopped and started. Time limits here are generous hang guards, not
 //! speed claims.
 
-mod common;
+use crate::common;
 
 use common::cluster::PgCluster;
 use common::{point, status_json, TestApp, TOKEN};

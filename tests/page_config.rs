@@ -3,7 +3,7 @@
 //! when the store was filled some other way, though the sample manifest is
 //! there to read.
 
-mod common;
+use crate::common;
 
 use common::{fresh_store, Backend, TestApp, TOKEN};
 use serde_json::Value;

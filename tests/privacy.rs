@@ -3,7 +3,7 @@
 //! detail to an anonymous client, anywhere; a moderator (the admin token)
 //! reading by id sees the whole record. And a proposed asset is not public.
 
-mod common;
+use crate::common;
 
 use common::{fresh_store, point, Backend, TestApp, TOKEN};
 use reqwest::Method;

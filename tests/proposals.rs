@@ -2,7 +2,7 @@
 //! asset and edit, an anonymous suggestion, a skill offer and a report;
 //! approved (one write through the change log) or rejected with a reason.
 
-mod common;
+use crate::common;
 
 use assetmap::auth::Role;
 use common::accounts::{self, send, Who, EAST, IN_WEST, WEST};

@@ -3,7 +3,7 @@
 //! from memory (by id, lists, text search, both exports) is what the
 //! store's own rows say, feature by feature.
 
-mod common;
+use crate::common;
 
 use assetmap::domain::Status;
 use common::{status_json, Backend, TestApp};

@@ -4,7 +4,7 @@
 //! has caught up from the change log: every asset at its latest version,
 //! none missing, none twice, the same as the store and the other server.
 
-mod common;
+use crate::common;
 
 use assetmap::domain::Status;
 use common::proxy::CutProxy;

@@ -2,7 +2,7 @@
 //! writes, as every kind of caller, answers the status the matrix says, and
 //! a refused write changes nothing.
 
-mod common;
+use crate::common;
 
 use assetmap::auth::{Action, Role, MATRIX};
 use common::accounts::{self, send, Who, EAST, IN_WEST, WEST};

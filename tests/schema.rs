@@ -3,7 +3,7 @@
 //! right type, every column a field. The account store's reads name only
 //! columns its migrations create.
 
-mod common;
+use crate::common;
 
 use assetmap::domain::fields::{Value, FIELDS};
 use assetmap::store::ACCOUNT_COLUMNS;

@@ -4,7 +4,7 @@
 //! outer `tokio::time::timeout`s only stop a broken server from hanging
 //! the test run, and assert nothing about speed.
 
-mod common;
+use crate::common;
 
 use assetmap::config::ServeArgs;
 use common::{fresh_store, Backend, TestApp, TOKEN};

@@ -3,7 +3,7 @@
 //! buffer, clustered below zoom 14 (the tile's own points, by cell, with
 //! a count of each capital); the ETag changes when the data does.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp};
 use rand::{rngs::SmallRng, Rng, SeedableRng};

@@ -4,7 +4,7 @@
 //! works through `sslmode=require` and `sslmode=verify-full`, and refuses
 //! to start when the certificate is not the one it was told to trust.
 
-mod common;
+use crate::common;
 
 use common::cluster::PgCluster;
 use common::{point, TestApp, TOKEN};

@@ -2,7 +2,7 @@
 //! unchecked for over a year say they may be out of date, and moderators
 //! list what most needs checking in their area, oldest first.
 
-mod common;
+use crate::common;
 
 use assetmap::auth::Role;
 use common::accounts::{self, send, Who, EAST, IN_WEST, WEST};

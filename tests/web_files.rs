@@ -3,7 +3,7 @@
 //! Odd spellings go over a raw socket, since an HTTP client may tidy the
 //! path before sending it.
 
-mod common;
+use crate::common;
 
 use common::{fresh_store, Backend, TestApp, TOKEN};
 use std::path::Path;

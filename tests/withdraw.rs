@@ -2,7 +2,7 @@
 //! from the asset, the queue and the exports, leaving an anonymous,
 //! archived tombstone. On both stores.
 
-mod common;
+use crate::common;
 
 use assetmap::auth::Role;
 use common::accounts::{self, send, Who, IN_WEST, WEST};

@@ -1,72 +1,11 @@
 //! `assetmap users`: add accounts (with an invite link), list, disable,
 //! and give API tokens to scripts.
 
-use super::{from_secs, invites, now_secs, secrets, Role};
-use crate::config::StoreArgs;
+use super::{from_secs, invites, now_secs, secrets};
+use crate::config::{StoreArgs, UsersCommand};
 use crate::store::Store;
 use anyhow::{bail, Context};
-use clap::Subcommand;
 use std::sync::Arc;
-
-#[derive(Subcommand)]
-pub enum UsersCommand {
-    /// Add an account and print a one-time link to set its password.
-    Add {
-        email: String,
-        #[arg(long, value_enum, ignore_case = true, default_value_t = Role::Contributor)]
-        role: Role,
-        /// Limit a moderator to this area code (repeatable).
-        #[arg(long = "area", value_name = "CODE")]
-        areas: Vec<String>,
-        /// The map's address, for the link.
-        #[arg(
-            long,
-            env = "ASSETMAP_PUBLIC_URL",
-            default_value = "http://127.0.0.1:8080"
-        )]
-        public_url: String,
-        #[command(flatten)]
-        store: StoreArgs,
-    },
-    /// Print a new invite link for an account, e.g. after a lost password.
-    Invite {
-        email: String,
-        #[arg(
-            long,
-            env = "ASSETMAP_PUBLIC_URL",
-            default_value = "http://127.0.0.1:8080"
-        )]
-        public_url: String,
-        #[command(flatten)]
-        store: StoreArgs,
-    },
-    /// List the accounts.
-    List {
-        #[command(flatten)]
-        store: StoreArgs,
-    },
-    /// Disable an account: its sessions end and its API tokens stop working.
-    Disable {
-        email: String,
-        #[command(flatten)]
-        store: StoreArgs,
-    },
-    /// Enable a disabled account again (it needs a new invite to sign in).
-    Enable {
-        email: String,
-        #[command(flatten)]
-        store: StoreArgs,
-    },
-    /// Make an API token for scripts, shown once: send it as
-    /// `Authorization: Bearer <token>`.
-    Token {
-        email: String,
-        #[command(flatten)]
-        store: StoreArgs,
-    },
-    /// Print the role matrix.
-    Roles,
-}
 
 async fn open(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
     crate::store::open(&args.database_url).await

@@ -1,6 +1,7 @@
 //! Domain types. A value of one of these types is valid by construction:
 //! parsing is the only way in, so the layers above never re-check.
 
+pub mod account;
 mod area;
 mod asset;
 mod capital;

@@ -2,7 +2,6 @@
 //! chunk of assets at a time so that a large export never sits in memory.
 
 pub mod cells;
-pub mod hsds;
 
 use crate::service::{AssetQuery, Registry, ServiceError};
 use futures_util::Stream;

@@ -8,7 +8,9 @@
 //! where they are.
 
 mod address;
+pub mod export;
 mod from_asset;
+pub mod import;
 mod merge;
 pub mod nest;
 mod schedule;

@@ -7,7 +7,6 @@ mod belongs;
 pub mod csv;
 mod distinguish;
 pub mod geojson;
-pub mod hsds;
 mod mapping;
 pub mod osm;
 mod rules;

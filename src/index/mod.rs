@@ -1,14 +1,20 @@
-//! The in-memory R-tree over every live asset. It holds compact entries
-//! only (no names or text), answers the spatial part of every query, and is
-//! kept current from writes and the store's change log.
+//! The in-memory R-tree over every live asset, and beside it each
+//! asset's public view. The tree holds compact entries only (no names or
+//! text) and answers the spatial part of every query; the views are what
+//! the read model writes out. Both are kept current from writes and the
+//! store's change log.
 
 mod areas;
 mod entry;
 mod filter;
+mod row;
+mod view;
 
 pub use areas::AreaSet;
 pub use entry::{CategoryId, Entry};
 pub use filter::Filter;
+pub use row::PublicRow;
+pub use view::{Field, PublicAsset};
 
 use crate::domain::{haversine_m, BBox, Capital, LonLat, Placement, Status, Visibility};
 use rstar::{RTree, AABB};
@@ -28,7 +34,7 @@ pub struct IndexRecord {
     pub placement: Placement,
     /// The public view, where the record came with one (writes, the
     /// change log and start-up do; tests of the tree alone need not).
-    pub view: Option<Box<crate::readmodel::PublicAsset>>,
+    pub view: Option<Box<PublicAsset>>,
 }
 
 /// One answer: an asset and, where the query has a centre, its distance.
@@ -49,7 +55,7 @@ pub struct AssetIndex {
     archived: HashMap<Uuid, i64>,
     last_seq: i64,
     /// The read model: each live asset's public view.
-    views: HashMap<Uuid, Box<crate::readmodel::PublicAsset>>,
+    views: HashMap<Uuid, Box<PublicAsset>>,
     /// Bumped by every change applied: caches of rendered answers key on it.
     generation: u64,
 }
@@ -246,7 +252,7 @@ impl AssetIndex {
     }
 
     /// The public view of a live asset.
-    pub fn view(&self, id: Uuid) -> Option<&crate::readmodel::PublicAsset> {
+    pub fn view(&self, id: Uuid) -> Option<&PublicAsset> {
         self.views.get(&id).map(|v| &**v)
     }
 
@@ -275,7 +281,7 @@ impl IndexRecord {
             status: asset.draft.status,
             visibility: asset.draft.visibility(),
             placement,
-            view: Some(Box::new(crate::readmodel::PublicAsset::of(
+            view: Some(Box::new(PublicAsset::of(
                 asset, placement,
             ))),
         }

@@ -1,7 +1,7 @@
 //! One CSV row of the export from a public view: the same cells the export
 //! wrote from `Asset::to_public_feature`.
 
-use super::view::{Field, PublicAsset};
+use crate::index::{Field, PublicAsset};
 use crate::domain::Visibility;
 use crate::export::{columns, csv_line};
 use geo::{Geometry, Point};

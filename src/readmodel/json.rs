@@ -2,7 +2,7 @@
 //! asset. Keys come out in the order `serde_json`'s map gives them, so the
 //! bytes are those `Asset::to_public_feature` produces today.
 
-use super::view::{Field, PublicAsset};
+use crate::index::{Field, PublicAsset};
 use geo::{Geometry, LineString, Polygon};
 use serde::Serialize;
 

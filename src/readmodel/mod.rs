@@ -6,15 +6,12 @@
 
 mod csv;
 mod json;
-mod row;
 mod service;
-mod view;
 
 pub use csv::csv_row;
 pub use json::{write_collection, write_feature};
-pub use row::PublicRow;
 pub use service::PublicFeature;
-pub use view::{Field, PublicAsset};
+pub use crate::index::{Field, PublicAsset, PublicRow};
 
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 
 use super::accounts::Proposal;
 use super::{Result, StoreError};
-use crate::auth::{from_secs, Role, User};
+use crate::domain::account::{from_secs, Role, User};
 use uuid::Uuid;
 
 pub(super) type UserRow = (String, String, String, String, Option<String>, i64, i64);

@@ -6,7 +6,7 @@ use super::account_rows::{user_of, ProposalRow, UserRow, PROPOSAL_COLUMNS, USER_
 use super::backend::SqlStore;
 use super::failed;
 use super::{Result, StoreError};
-use crate::auth::User;
+use crate::domain::account::User;
 use async_trait::async_trait;
 use sqlx::{Postgres, Sqlite};
 use uuid::Uuid;
@@ -126,7 +126,7 @@ macro_rules! account_store {
                 let row: Option<UserRow> = sqlx::query_as(&format!(
                     "select {USER_COLUMNS} from app_user u where u.email = $1"
                 ))
-                .bind(crate::auth::normalise_email(email))
+                .bind(crate::domain::account::normalise_email(email))
                 .fetch_optional(&self.pool)
                 .await.map_err(failed("account store: user_by_email"))?;
                 row.map(user_of).transpose()

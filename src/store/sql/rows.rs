@@ -109,7 +109,7 @@ pub struct IndexRow {
     max_lon: f64,
     max_lat: f64,
     #[sqlx(flatten)]
-    public: crate::readmodel::PublicRow,
+    public: crate::index::PublicRow,
 }
 
 impl TryFrom<IndexRow> for IndexRecord {

@@ -1,5 +1,9 @@
 //! Command-line flags and environment variables, from one place.
 
+mod accounts;
+
+pub use accounts::{AccountArgs, UsersCommand, SIGN_IN_LIMIT};
+
 use crate::analysis::{Measure, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE, DEFAULT_RANK_BY};
 use crate::domain::Words;
 use crate::export::Format;
@@ -21,7 +25,7 @@ macro_rules! value_enum {
         }
     )+};
 }
-value_enum!(Measure, Format, ExportFormat, crate::auth::Role);
+value_enum!(Measure, Format, ExportFormat, crate::domain::account::Role);
 
 /// What `assetmap export` writes: one of the formats the API streams too, or
 /// an HSDS data package, which is a folder of files rather than one stream.
@@ -69,11 +73,11 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Copy a SQLite store to FILE while servers keep running (for
     /// PostgreSQL, prints the pg_dump command to use instead).
-    Backup(crate::backup::BackupArgs),
+    Backup(BackupArgs),
     /// Accounts: add (with an invite link), list, disable, API tokens.
     Users {
         #[command(subcommand)]
-        command: crate::auth::cli::UsersCommand,
+        command: UsersCommand,
     },
     /// Print the OpenAPI document of the HTTP API as JSON, or with
     /// --markdown the page docs/api.md is made of.
@@ -311,7 +315,7 @@ pub struct ServeArgs {
     pub limits: crate::server::Limits,
 
     #[command(flatten)]
-    pub accounts: crate::auth::AccountArgs,
+    pub accounts: AccountArgs,
 }
 
 // The token and URL may hold secrets: no Debug that could print them.
@@ -326,4 +330,13 @@ impl std::fmt::Debug for ServeArgs {
             .field("admin_token", &self.admin_token.as_ref().map(|_| "****"))
             .finish()
     }
+}
+
+/// `assetmap backup FILE`.
+#[derive(Args)]
+pub struct BackupArgs {
+    /// Where to write the copy; it must not exist yet.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }

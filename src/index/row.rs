@@ -2,7 +2,7 @@
 //! start-up and with each change-log row), and the view built from them.
 
 use super::view::{Field, Meta, PublicAsset, Texts};
-use crate::index::IndexRecord;
+use super::IndexRecord;
 use chrono::{DateTime, Utc};
 use geo::Geometry;
 
