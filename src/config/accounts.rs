@@ -53,7 +53,6 @@ impl AccountArgs {
     }
 }
 
-
 #[derive(Subcommand)]
 pub enum UsersCommand {
     /// Add an account and print a one-time link to set its password.
@@ -113,4 +112,3 @@ pub enum UsersCommand {
     /// Print the role matrix.
     Roles,
 }
-

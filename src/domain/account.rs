@@ -87,4 +87,3 @@ pub fn now_secs() -> i64 {
 pub fn from_secs(secs: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(secs, 0).single().unwrap_or_default()
 }
-

@@ -3,10 +3,10 @@
 //! idempotent by HSDS id: a service imported before is updated, and a
 //! service exported from this store updates the asset it came from.
 
-use crate::import::{Mapping, MappingSpec, Options, Report};
 use crate::config::ImportArgs;
 use crate::domain::Vocabulary;
 use crate::hsds::{self, Defaults};
+use crate::import::{Mapping, MappingSpec, Options, Report};
 use crate::store::Store;
 use anyhow::bail;
 use std::collections::HashMap;
@@ -37,7 +37,8 @@ pub async fn run(
         skip_invalid: args.skip_invalid,
         actor: "cli".into(),
     };
-    let (report, _) = crate::import::run(store, vocabulary, &mapping, read.records, &options).await?;
+    let (report, _) =
+        crate::import::run(store, vocabulary, &mapping, read.records, &options).await?;
     let name = folder.display().to_string();
     for s in &read.skipped {
         println!("{name}: {s}: not imported");

@@ -281,9 +281,7 @@ impl IndexRecord {
             status: asset.draft.status,
             visibility: asset.draft.visibility(),
             placement,
-            view: Some(Box::new(PublicAsset::of(
-                asset, placement,
-            ))),
+            view: Some(Box::new(PublicAsset::of(asset, placement))),
         }
     }
 }

@@ -1,9 +1,9 @@
 //! One CSV row of the export from a public view: the same cells the export
 //! wrote from `Asset::to_public_feature`.
 
-use crate::index::{Field, PublicAsset};
 use crate::domain::Visibility;
 use crate::export::{columns, csv_line};
+use crate::index::{Field, PublicAsset};
 use geo::{Geometry, Point};
 
 pub fn csv_row(v: &PublicAsset) -> String {

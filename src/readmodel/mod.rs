@@ -8,10 +8,10 @@ mod csv;
 mod json;
 mod service;
 
+pub use crate::index::{Field, PublicAsset, PublicRow};
 pub use csv::csv_row;
 pub use json::{write_collection, write_feature};
 pub use service::PublicFeature;
-pub use crate::index::{Field, PublicAsset, PublicRow};
 
 #[cfg(test)]
 mod tests;
