@@ -101,10 +101,20 @@ async fn assert_converged(a: &TestApp, b: &TestApp, live: &[(String, i64)]) {
         assert!(extra.is_empty(), "{which} has stale or archived {extra:?}");
         assert_eq!(got.len(), set.len(), "{which} serves an asset twice");
     }
-    let (_, ha) = a.get_json("/api/health").await;
-    let (_, hb) = b.get_json("/api/health").await;
-    assert_eq!(ha["last_seq"], hb["last_seq"]);
-    assert_eq!(hb["assets_indexed"], ha["assets_indexed"]);
+    // A server applies its own writes at once but counts them in last_seq
+    // only when its tail reads them back (a later sequence number may
+    // commit first), so the two agree within a tail interval, not at once.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, ha) = a.get_json("/api/health").await;
+        let (_, hb) = b.get_json("/api/health").await;
+        if ha["last_seq"] == hb["last_seq"] || Instant::now() > deadline {
+            assert_eq!(ha["last_seq"], hb["last_seq"]);
+            assert_eq!(hb["assets_indexed"], ha["assets_indexed"]);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -209,13 +209,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         // The detail goes to the log, never to the client.
         tracing::error!(error = %e, "store error");
-        match e {
-            StoreError::Unavailable { .. } => ApiError::Unavailable,
-            StoreError::Database {
-                source: sqlx::Error::PoolTimedOut | sqlx::Error::Io(_),
-                ..
-            } => ApiError::Unavailable,
-            _ => ApiError::Internal,
+        match e.is_unreachable() {
+            true => ApiError::Unavailable,
+            false => ApiError::Internal,
         }
     }
 }

@@ -93,11 +93,12 @@ pub fn records(dir: &Directory, defaults: &Defaults, known: &HashMap<Uuid, Asset
             place,
             props,
             geometry: Ok(geometry),
-            source: Some(
-                existing
-                    .and_then(|a| a.draft.source.clone())
-                    .unwrap_or_else(|| format!("{SOURCE_PREFIX}{id}")),
-            ),
+            // An asset read back keeps its source as it is, even none (one
+            // added on the map): a new one would count as a change.
+            source: match existing {
+                Some(asset) => asset.draft.source.clone(),
+                None => Some(format!("{SOURCE_PREFIX}{id}")),
+            },
             asset_id: existing.map(|a| a.id),
         });
     }

@@ -170,12 +170,16 @@ pub async fn plan(
                 continue;
             }
         };
-        let source = match (&record.source, mapping.row_id(&record.props)) {
-            (Some(s), _) => s.clone(),
-            (None, Some(id)) => format!("{prefix}{id}"),
+        let by_asset = record.asset_id.and_then(|id| by_id.get(&id));
+        let (source, named) = match (&record.source, mapping.row_id(&record.props)) {
+            (Some(s), _) => (s.clone(), true),
+            (None, Some(id)) => (format!("{prefix}{id}"), true),
             (None, None) => match record.props.get("source").and_then(Value::as_str) {
-                Some(s) if record.asset_id.is_some() => s.to_string(),
-                _ => format!("{prefix}h{:016x}", row_hash(&record.props, &geometry)),
+                Some(s) if record.asset_id.is_some() => (s.to_string(), true),
+                _ => (
+                    format!("{prefix}h{:016x}", row_hash(&record.props, &geometry)),
+                    false,
+                ),
             },
         };
         if !seen.insert(source.clone()) {
@@ -185,17 +189,20 @@ pub async fn plan(
             ));
             continue;
         }
-        let draft = match mapping.apply(&record.props, geometry, &source, vocabulary) {
+        let mut draft = match mapping.apply(&record.props, geometry, &source, vocabulary) {
             Ok(d) => d,
             Err(e) => {
                 report.rejected.push(reject(&e.field, e.message));
                 continue;
             }
         };
-        let current = record
-            .asset_id
-            .and_then(|id| by_id.get(&id))
-            .or_else(|| existing.get(&source));
+        // An asset matched by its id, read from a record that names no
+        // source, keeps the source it has (none, if it was added on the
+        // map): a made-up one would count as a change on every round trip.
+        if let (Some(a), false) = (by_asset, named) {
+            draft.source = a.draft.source.clone();
+        }
+        let current = by_asset.or_else(|| existing.get(&source));
         match current {
             Some(a) if a.draft == draft => report.unchanged += 1,
             Some(a) => {

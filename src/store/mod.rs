@@ -46,6 +46,36 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+impl StoreError {
+    /// Whether the store could not be reached, so the same call may work
+    /// later: the network, the pool, or a server going away or not yet
+    /// up; never a fault in the data or the statement.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            StoreError::Unavailable { .. } => true,
+            StoreError::Database { source, .. } => unreachable(source),
+            _ => false,
+        }
+    }
+}
+
+fn unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception) and 57P01-57P03: the
+        // server shutting down, crashed, or starting.
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
+    }
+}
+
 /// Names the statement a database error came from:
 /// `.await.map_err(failed("by_id"))?`.
 pub(crate) fn failed(statement: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
@@ -197,6 +227,8 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn redacts_passwords() {
         assert_eq!(
@@ -211,5 +243,23 @@ mod tests {
             super::redact("sqlite://assetmap.db"),
             "sqlite://assetmap.db"
         );
+    }
+
+    fn database(source: sqlx::Error) -> StoreError {
+        StoreError::Database {
+            statement: "test",
+            source,
+        }
+    }
+
+    #[test]
+    fn a_lost_connection_is_unreachable_a_bad_row_is_not() {
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        assert!(database(sqlx::Error::Io(reset)).is_unreachable());
+        assert!(database(sqlx::Error::Protocol("unexpected EOF".into())).is_unreachable());
+        assert!(database(sqlx::Error::PoolTimedOut).is_unreachable());
+        assert!(!database(sqlx::Error::RowNotFound).is_unreachable());
+        assert!(!StoreError::Corrupt("bad".into()).is_unreachable());
+        assert!(!StoreError::Conflict { expected: 1 }.is_unreachable());
     }
 }
