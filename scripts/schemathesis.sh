@@ -35,9 +35,13 @@ curl -fsS "$base/api/health" | grep -q '"assets_indexed":[1-9]' || {
 }
 
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
+# One worker: with two, hypothesis parses lambdas' source (ast.parse) in
+# two threads at once, and CPython 3.11's AST recursion counter is shared
+# between threads (CPython issue 106905): schemathesis then stops on
+# "AST constructor recursion depth mismatch", a fault of neither it nor us.
 run() {
   "$venv/bin/st" run "$base/api/openapi.json" --checks "$checks" \
-    --workers 2 --seed 14 --no-shrink --request-timeout 30 \
+    --workers 1 --seed 14 --no-shrink --request-timeout 30 \
     --suppress-health-check all --warnings off --phases examples,coverage,fuzzing "$@"
 }
 

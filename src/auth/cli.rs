@@ -25,17 +25,17 @@ pub async fn run(command: UsersCommand) -> anyhow::Result<()> {
             email,
             role,
             areas,
-            public_url,
+            link,
             store,
         } => {
             let store = open(&store).await?;
             let (user, invite) = invites::add_user(store.as_ref(), &email, role, areas).await?;
             println!("added {} as {}", user.email, user.role.as_str());
-            print_invite(&invite, &public_url);
+            print_invite(&invite, &link.public_url);
         }
         UsersCommand::Invite {
             email,
-            public_url,
+            link,
             store,
         } => {
             let store = open(&store).await?;
@@ -43,7 +43,7 @@ pub async fn run(command: UsersCommand) -> anyhow::Result<()> {
             if user.disabled {
                 bail!("{} is disabled; enable it first", user.email);
             }
-            print_invite(&invites::invite(store.as_ref(), &user).await?, &public_url);
+            print_invite(&invites::invite(store.as_ref(), &user).await?, &link.public_url);
         }
         UsersCommand::List { store } => {
             let store = open(&store).await?;

@@ -63,25 +63,16 @@ pub enum UsersCommand {
         /// Limit a moderator to this area code (repeatable).
         #[arg(long = "area", value_name = "CODE")]
         areas: Vec<String>,
-        /// The map's address, for the link.
-        #[arg(
-            long,
-            env = "ASSETMAP_PUBLIC_URL",
-            default_value = "http://127.0.0.1:8080"
-        )]
-        public_url: String,
+        #[command(flatten)]
+        link: LinkArgs,
         #[command(flatten)]
         store: StoreArgs,
     },
     /// Print a new invite link for an account, e.g. after a lost password.
     Invite {
         email: String,
-        #[arg(
-            long,
-            env = "ASSETMAP_PUBLIC_URL",
-            default_value = "http://127.0.0.1:8080"
-        )]
-        public_url: String,
+        #[command(flatten)]
+        link: LinkArgs,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -111,4 +102,16 @@ pub enum UsersCommand {
     },
     /// Print the role matrix.
     Roles,
+}
+
+/// Where an invite link points.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LinkArgs {
+    /// The map's address, for the link.
+    #[arg(
+        long,
+        env = "ASSETMAP_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
 }
