@@ -33,17 +33,16 @@ pub async fn run(command: UsersCommand) -> anyhow::Result<()> {
             println!("added {} as {}", user.email, user.role.as_str());
             print_invite(&invite, &link.public_url);
         }
-        UsersCommand::Invite {
-            email,
-            link,
-            store,
-        } => {
+        UsersCommand::Invite { email, link, store } => {
             let store = open(&store).await?;
             let user = find(store.as_ref(), &email).await?;
             if user.disabled {
                 bail!("{} is disabled; enable it first", user.email);
             }
-            print_invite(&invites::invite(store.as_ref(), &user).await?, &link.public_url);
+            print_invite(
+                &invites::invite(store.as_ref(), &user).await?,
+                &link.public_url,
+            );
         }
         UsersCommand::List { store } => {
             let store = open(&store).await?;
