@@ -75,3 +75,7 @@ bash scripts/schemathesis.sh
 if [ -d tests/browser ]; then
   node --test --test-concurrency=1 tests/browser/
 fi
+# 6. The house rules a reviewer would check: formatted, and no lint
+# (the release profile, so the check shares the test build's dependencies).
+cargo fmt --check
+cargo clippy --release --all-targets --locked -- -D warnings
