@@ -75,7 +75,6 @@ bash scripts/schemathesis.sh
 if [ -d tests/browser ]; then
   node --test --test-concurrency=1 tests/browser/
 fi
-# 6. The house rules a reviewer would check: formatted, and no lint
-# (the release profile, so the check shares the test build's dependencies).
+# 6. The house rules a reviewer would check: formatted, and no lint.
 cargo fmt --check
 cargo clippy --release --all-targets --locked -- -D warnings
