@@ -228,8 +228,9 @@ test("a visitor suggests a change and reports a problem; both reach the queue", 
   await page.waitForSelector("[data-work=sent]");
   await page.keyboard.press("Escape");
   await page.click("#details >> text=Report a problem");
-  // The reasons are the server's.
+  // The reasons are the server's (the form asks for them when it opens).
   const reasons = (await api("/api/report-reasons")).body.reasons;
+  await page.locator("#report-form input[name=reason]").first().waitFor();
   assert.equal(await page.locator("#report-form input[name=reason]").count(), reasons.length);
   await page.check("#report-form input[value=closed]");
   await page.fill("#report-details", "Shut since the summer.");
