@@ -78,7 +78,7 @@ async fn as_json(State(state): State<AppState>, params: Params) -> Result<Json<G
 
 /// The same as areas with the measures as properties, for a choropleth.
 #[utoipa::path(get, path = "/api/gaps.geojson", tag = "areas", params(params::Gaps),
-    responses((status = 200, content_type = "application/geo+json", body = serde_json::Value), Errors))]
+    responses((status = 200, description = "The areas with their rows as properties", content_type = "application/geo+json", body = super::openapi::bodies::GapCollection), Errors))]
 async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Response> {
     let report = report(&params, &state).await?;
     let areas = state.registry.areas();
