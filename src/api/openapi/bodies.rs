@@ -1,12 +1,9 @@
 //! Shapes of the answers the handlers write with `json!` outside the asset
-//! routes: HSDS, history, accounts and sessions, TileJSON and the gap
-//! choropleth. For the document only, like `schemas`: schemathesis holds
-//! the answers to them.
+//! routes: HSDS, history, accounts and sessions, and TileJSON. For the
+//! document only, like `schemas`: schemathesis holds the answers to them.
 
 #![allow(dead_code)]
 
-use super::super::areas::AreaFeature;
-use crate::analysis::{GapParams, GapRow};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -132,26 +129,6 @@ pub struct VectorLayer {
     pub maxzoom: u8,
     /// Each attribute and its type (`String`, `Number`).
     pub fields: BTreeMap<String, String>,
-}
-
-/// `/api/gaps` as a choropleth: each area with its row as properties.
-#[derive(ToSchema)]
-pub struct GapCollection {
-    /// Always `FeatureCollection`.
-    #[schema(rename = "type")]
-    pub kind: String,
-    pub gaps: GapSummary,
-    pub features: Vec<AreaFeature<GapRow>>,
-}
-
-/// The report of `/api/gaps` without its rows.
-#[derive(Serialize, ToSchema)]
-pub struct GapSummary {
-    #[serde(flatten)]
-    pub params: GapParams,
-    pub method: String,
-    pub gap_rule: String,
-    pub breaks: Vec<f64>,
 }
 
 /// `GET /hsds`: the HSDS version and where its definition is.
