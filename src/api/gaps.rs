@@ -134,9 +134,9 @@ async fn profile(
     Ok(Json(profile).into_response())
 }
 
-/// `/api/gaps` as a choropleth: each area with its row as properties. For
-/// the document only (`as_geojson` writes it with `json!`): schemathesis
-/// holds the answers to it.
+// For the document only (`as_geojson` writes it with `json!`):
+// schemathesis holds the answers to it.
+/// `/api/gaps` as a choropleth: each area with its row as properties.
 #[allow(dead_code)]
 #[derive(ToSchema)]
 struct GapCollection {
