@@ -48,14 +48,16 @@ psql "$pg/postgres" -qAtc "select datname from pg_database where datname like 'a
   while read -r db; do psql "$pg/postgres" -qc "drop database if exists $db" >/dev/null; done
 
 # check-jsonschema (PyPI) validates the HSDS output against the published
-# schemas: pip-installed into a virtual environment of its own, since
-# Debian's Python takes no system-wide pip installs.
+# schemas, and openapi-spec-validator the OGC API's OpenAPI 3.0 definition:
+# pip-installed into a virtual environment of their own, since Debian's
+# Python takes no system-wide pip installs.
 venv=target/python-venv
-if [ ! -x "$venv/bin/check-jsonschema" ]; then
+if [ ! -x "$venv/bin/check-jsonschema" ] || [ ! -x "$venv/bin/openapi-spec-validator" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check check-jsonschema
+  "$venv/bin/pip" install --quiet --disable-pip-version-check check-jsonschema openapi-spec-validator
 fi
 export ASSETMAP_CHECK_JSONSCHEMA="$PWD/$venv/bin/check-jsonschema"
+export ASSETMAP_OPENAPI_SPEC_VALIDATOR="$PWD/$venv/bin/openapi-spec-validator"
 
 # 3. npm packages for the map page and the browser tests.
 if [ -f web/package-lock.json ]; then

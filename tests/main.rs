@@ -30,6 +30,7 @@ mod import_rules;
 mod layering;
 mod ogc;
 mod ogc_gdal;
+mod ogc_oas30;
 mod openapi;
 mod outage;
 mod page_config;

@@ -1,21 +1,24 @@
 //! `/api/gaps`: where the gaps are, as JSON, GeoJSON (for a choropleth) and
 //! CSV; and `/api/areas/{code}/profile`: one area's five capitals.
 
-use super::areas::gap_feature;
+use super::areas::{gap_feature, AreaFeature};
 use super::error::{ApiError, Result};
 use super::extract::Params;
 use super::extract::Path;
 use super::openapi::{params, schemas::Errors};
 use super::AppState;
 use crate::analysis::{
-    check_distance, GapParams, GapReport, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE, DEFAULT_RANK_BY,
+    check_distance, GapParams, GapReport, GapRow, DEFAULT_DISTANCE_M, DEFAULT_MIN_COVERAGE,
+    DEFAULT_RANK_BY,
 };
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Serialize;
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -78,7 +81,7 @@ async fn as_json(State(state): State<AppState>, params: Params) -> Result<Json<G
 
 /// The same as areas with the measures as properties, for a choropleth.
 #[utoipa::path(get, path = "/api/gaps.geojson", tag = "areas", params(params::Gaps),
-    responses((status = 200, content_type = "application/geo+json", body = serde_json::Value), Errors))]
+    responses((status = 200, description = "The areas with their rows as properties", content_type = "application/geo+json", body = GapCollection), Errors))]
 async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Response> {
     let report = report(&params, &state).await?;
     let areas = state.registry.areas();
@@ -129,4 +132,28 @@ async fn profile(
         .map_err(|_| ApiError::Internal)?
         .ok_or_else(|| ApiError::NotFound(format!("no area has the code '{code}'")))?;
     Ok(Json(profile).into_response())
+}
+
+// For the document only (`as_geojson` writes it with `json!`):
+// schemathesis holds the answers to it.
+/// `/api/gaps` as a choropleth: each area with its row as properties.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+struct GapCollection {
+    /// Always `FeatureCollection`.
+    #[schema(rename = "type")]
+    kind: String,
+    gaps: GapSummary,
+    features: Vec<AreaFeature<GapRow>>,
+}
+
+/// The report of `/api/gaps` without its rows.
+#[allow(dead_code)]
+#[derive(Serialize, ToSchema)]
+struct GapSummary {
+    #[serde(flatten)]
+    params: GapParams,
+    method: String,
+    gap_rule: String,
+    breaks: Vec<f64>,
 }

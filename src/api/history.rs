@@ -43,7 +43,7 @@ pub(super) struct Doc;
 #[utoipa::path(get, path = "/api/assets/{id}/history", tag = "assets",
     params(("id" = String, Path, format = Uuid)),
     security((), ("bearer" = []), ("session" = [])),
-    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "The versions, newest first", body = super::openapi::bodies::History), super::openapi::schemas::Errors))]
 async fn history(
     State(state): State<AppState>,
     caller: Result<Caller, ApiError>,

@@ -66,13 +66,13 @@ fn directory(state: &AppState) -> Arc<Directory> {
 pub(super) struct Doc;
 
 /// The same as `/hsds`.
-#[utoipa::path(get, path = "/hsds/", tag = "hsds", responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
+#[utoipa::path(get, path = "/hsds/", tag = "hsds", responses((status = 200, description = "The HSDS version", body = super::openapi::bodies::HsdsAbout), super::openapi::schemas::Errors))]
 async fn about_slash() -> Json<Value> {
     about().await
 }
 
 /// The HSDS API's version and what this server offers.
-#[utoipa::path(get, path = "/hsds", tag = "hsds", responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
+#[utoipa::path(get, path = "/hsds", tag = "hsds", responses((status = 200, description = "The HSDS version", body = super::openapi::bodies::HsdsAbout), super::openapi::schemas::Errors))]
 async fn about() -> Json<Value> {
     Json(json!({
         "version": hsds::VERSION,
@@ -209,7 +209,7 @@ impl Filters {
 }
 
 #[utoipa::path(get, path = "/hsds/services", tag = "hsds", params(super::openapi::params::HsdsList),
-    responses((status = 200, description = "A page: `total_items`, `total_pages`, `page_number`, `size`, `first_page`, `last_page`, `empty`, `contents`", body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "A page", body = super::openapi::bodies::HsdsPage<super::openapi::bodies::HsdsService>), super::openapi::schemas::Errors))]
 async fn services(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
     let filters = Filters::read(&params)?;
     let dir = directory(&state);
@@ -231,7 +231,7 @@ fn found<'a>(dir: &'a Directory, table: &str, id: &str) -> Result<&'a Obj, ApiEr
 }
 
 #[utoipa::path(get, path = "/hsds/services/{id}", tag = "hsds", params(("id" = String, Path)),
-    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "The record", body = super::openapi::bodies::HsdsService), super::openapi::schemas::Errors))]
 async fn service(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -242,7 +242,7 @@ async fn service(
 }
 
 #[utoipa::path(get, path = "/hsds/organizations", tag = "hsds", params(super::openapi::params::HsdsList),
-    responses((status = 200, description = "A page: `total_items`, `total_pages`, `page_number`, `size`, `first_page`, `last_page`, `empty`, `contents`", body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "A page", body = super::openapi::bodies::HsdsPage<super::openapi::bodies::HsdsOrganization>), super::openapi::schemas::Errors))]
 async fn organizations(
     State(state): State<AppState>,
     params: Params,
@@ -269,7 +269,7 @@ async fn organizations(
 }
 
 #[utoipa::path(get, path = "/hsds/organizations/{id}", tag = "hsds", params(("id" = String, Path)),
-    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "The record", body = super::openapi::bodies::HsdsOrganization), super::openapi::schemas::Errors))]
 async fn organization(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -280,7 +280,7 @@ async fn organization(
 }
 
 #[utoipa::path(get, path = "/hsds/service_at_locations", tag = "hsds", params(super::openapi::params::HsdsList),
-    responses((status = 200, description = "A page: `total_items`, `total_pages`, `page_number`, `size`, `first_page`, `last_page`, `empty`, `contents`", body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "A page", body = super::openapi::bodies::HsdsPage<super::openapi::bodies::HsdsServiceAtLocation>), super::openapi::schemas::Errors))]
 async fn service_at_locations(
     State(state): State<AppState>,
     params: Params,
@@ -336,7 +336,7 @@ async fn service_at_locations(
 }
 
 #[utoipa::path(get, path = "/hsds/service_at_locations/{id}", tag = "hsds", params(("id" = String, Path)),
-    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "The record", body = super::openapi::bodies::HsdsServiceAtLocation), super::openapi::schemas::Errors))]
 async fn service_at_location(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -50,7 +50,7 @@ fn session_json(who: &Principal, csrf: Option<&str>) -> Value {
 /// and `can` (what the role matrix lets them do).
 #[utoipa::path(get, path = "/api/session", tag = "accounts",
     security((), ("bearer" = []), ("session" = [])),
-    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "Who is calling", body = super::openapi::bodies::Session), super::openapi::schemas::Errors))]
 async fn whoami(caller: Caller) -> Json<Value> {
     Json(session_json(&caller.who, caller.csrf.as_deref()))
 }
@@ -66,7 +66,7 @@ fn text_field(body: &Value, name: &str) -> Result<String, ApiError> {
 /// same answer as `GET /api/session`.
 #[utoipa::path(post, path = "/api/session", tag = "accounts",
     request_body(content = serde_json::Value, description = "`{\"email\", \"password\"}`"),
-    responses((status = 200, body = serde_json::Value, headers(("Set-Cookie" = String))), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "Signed in", body = super::openapi::bodies::Session, headers(("Set-Cookie" = String))), super::openapi::schemas::Errors))]
 async fn sign_in(
     State(state): State<AppState>,
     caller: Caller,
@@ -164,7 +164,7 @@ async fn sign_out(
 #[utoipa::path(post, path = "/api/invites/{token}", tag = "accounts",
     params(("token" = String, Path, description = "From the invite link")),
     request_body(content = serde_json::Value, description = "`{\"password\"}`, at least 10 characters"),
-    responses((status = 200, body = serde_json::Value, headers(("Set-Cookie" = String))), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "Signed in", body = super::openapi::bodies::Session, headers(("Set-Cookie" = String))), super::openapi::schemas::Errors))]
 async fn accept_invite(
     State(state): State<AppState>,
     caller: Caller,

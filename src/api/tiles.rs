@@ -133,7 +133,7 @@ fn filter(params: &Params, state: &AppState) -> Result<(TileFilter, String), Api
 /// the tile URLs.
 #[utoipa::path(get, path = "/tiles/assets.json", tag = "maps",
     params(("capital" = Option<String>, Query), ("category" = Option<String>, Query)),
-    responses((status = 200, description = "TileJSON 3.0", body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "TileJSON 3.0", body = super::openapi::bodies::TileJson), super::openapi::schemas::Errors))]
 async fn tilejson(
     State(state): State<AppState>,
     params: Params,

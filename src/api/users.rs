@@ -30,7 +30,7 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 /// Every account (admins).
 #[utoipa::path(get, path = "/api/users", tag = "accounts",
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "`{\"users\": [...]}`", body = serde_json::Value), Errors))]
+    responses((status = 200, description = "Every account", body = super::openapi::bodies::Users), Errors))]
 async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     caller.decide(&state, Action::ManageUsers, &[])?;
     let users = state.registry.store().accounts().users().await?;
@@ -43,7 +43,7 @@ async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Valu
 #[utoipa::path(post, path = "/api/users", tag = "accounts",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     request_body(content = serde_json::Value, description = "`{\"email\", \"role\", \"areas\"}`"),
-    responses((status = 201, description = "`user`, `invite_path`, `invite_expires_at`", body = serde_json::Value), Errors))]
+    responses((status = 201, description = "The account and its invite", body = super::openapi::bodies::NewUser), Errors))]
 async fn add(
     State(state): State<AppState>,
     caller: Caller,

@@ -134,8 +134,8 @@ fn describe(ogc: &Ogc, state: &AppState, c: &Collection) -> Value {
 
 /// Every collection: `assets`, one per capital, areas per level and gaps
 /// per level and capital.
-#[utoipa::path(get, path = "/ogc/collections", tag = "ogc", params(("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
-    responses((status = 200, content((serde_json::Value = "application/json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
+#[utoipa::path(get, path = "/ogc/collections", tag = "ogc", operation_id = "getCollections", params(("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
+    responses((status = 200, description = "The collections", content((super::schemas::Collections = "application/json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
 pub async fn list(
     State(state): State<AppState>,
     params: Params,
@@ -156,9 +156,9 @@ pub async fn list(
     Ok(ogc.respond(body, "Collections", html::collections))
 }
 
-#[utoipa::path(get, path = "/ogc/collections/{id}", tag = "ogc",
-    params(("id" = String, Path), ("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
-    responses((status = 200, content((serde_json::Value = "application/json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
+#[utoipa::path(get, path = "/ogc/collections/{collectionId}", tag = "ogc", operation_id = "describeCollection",
+    params(("collectionId" = String, Path, description = "A collection's id (`/ogc/collections`)"), ("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
+    responses((status = 200, description = "The collection", content((super::schemas::CollectionInfo = "application/json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
 pub async fn one(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -26,12 +26,12 @@ pub struct Found {
 }
 
 /// A page of a collection's features with `next`/`prev` links.
-#[utoipa::path(get, path = "/ogc/collections/{id}/items", tag = "ogc",
-    params(("id" = String, Path), ("f" = Option<String>, Query, description = "`json` or `html`; else by Accept"),
+#[utoipa::path(get, path = "/ogc/collections/{collectionId}/items", tag = "ogc", operation_id = "getFeatures",
+    params(("collectionId" = String, Path, description = "A collection's id (`/ogc/collections`)"), ("f" = Option<String>, Query, description = "`json` or `html`; else by Accept"),
         ("datetime" = Option<String>, Query, description = "Last update: an instant or an interval (`..` open)"),
         ("bbox" = Option<String>, Query, description = "`west,south,east,north`"),
         super::super::openapi::params::Filters),
-    responses((status = 200, content((serde_json::Value = "application/geo+json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
+    responses((status = 200, description = "A page of features", content((super::schemas::OgcFeatureCollection = "application/geo+json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(cache): Extension<Arc<GapCache>>,
@@ -145,9 +145,9 @@ fn collection_body(
     })
 }
 
-#[utoipa::path(get, path = "/ogc/collections/{id}/items/{feature}", tag = "ogc",
-    params(("id" = String, Path), ("feature" = String, Path), ("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
-    responses((status = 200, content((serde_json::Value = "application/geo+json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
+#[utoipa::path(get, path = "/ogc/collections/{collectionId}/items/{featureId}", tag = "ogc", operation_id = "getFeature",
+    params(("collectionId" = String, Path, description = "A collection's id (`/ogc/collections`)"), ("featureId" = String, Path, description = "A feature's id in the collection"), ("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
+    responses((status = 200, description = "The feature", content((super::schemas::OgcFeature = "application/geo+json"), (String = "text/html"))), super::super::openapi::schemas::Errors))]
 pub async fn one(
     State(state): State<AppState>,
     Extension(cache): Extension<Arc<GapCache>>,

@@ -3,12 +3,14 @@
 //! answered through the same query path as `/api/assets` and shown through
 //! the same public view, so people appear here exactly as they do there.
 
+mod api;
 mod collections;
 mod datetime;
 mod html;
 mod items;
 mod reference;
 mod request;
+mod schemas;
 
 use super::error::ApiError;
 use super::extract::Params;
@@ -26,11 +28,15 @@ pub fn router() -> Router<AppState> {
         .route("/ogc", get(landing))
         .route("/ogc/", get(landing_slash))
         .route("/ogc/conformance", get(conformance))
+        .route("/ogc/api", get(api::definition))
         .route("/ogc/style.css", get(style))
         .route("/ogc/collections", get(collections::list))
-        .route("/ogc/collections/{id}", get(collections::one))
-        .route("/ogc/collections/{id}/items", get(items::list))
-        .route("/ogc/collections/{id}/items/{feature}", get(items::one))
+        .route("/ogc/collections/{collectionId}", get(collections::one))
+        .route("/ogc/collections/{collectionId}/items", get(items::list))
+        .route(
+            "/ogc/collections/{collectionId}/items/{featureId}",
+            get(items::one),
+        )
         .layer(axum::Extension(std::sync::Arc::new(
             reference::GapCache::default(),
         )))
@@ -41,6 +47,7 @@ pub fn router() -> Router<AppState> {
     landing,
     landing_slash,
     conformance,
+    api::definition,
     style,
     collections::list,
     collections::one,
@@ -54,12 +61,13 @@ const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ];
 
 /// The landing page: links to the conformance classes, the collections
 /// and the API's OpenAPI document.
-#[utoipa::path(get, path = "/ogc", tag = "ogc", params(("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
-    responses((status = 200, content((serde_json::Value = "application/json"), (String = "text/html"))), super::openapi::schemas::Errors))]
+#[utoipa::path(get, path = "/ogc", tag = "ogc", operation_id = "getLandingPage", params(("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
+    responses((status = 200, description = "The landing page", content((schemas::LandingPage = "application/json"), (String = "text/html"))), super::openapi::schemas::Errors))]
 async fn landing(
     State(_): State<AppState>,
     params: Params,
@@ -75,7 +83,15 @@ async fn landing(
             ogc.link("/ogc", "alternate", Format::Html, "This document as HTML"),
             ogc.link("/ogc/conformance", "conformance", Format::Json, "Conformance classes"),
             ogc.link("/ogc/collections", "data", Format::Json, "The collections"),
-            // OpenAPI 3.1: Part 1's OAS30 class asks for 3.0, so it is not claimed.
+            // Part 1's OAS30 class: the 3.0 definition of these routes, first,
+            // since GDAL takes the first service-desc of that type.
+            {
+                "href": ogc.href("/ogc/api", Format::Json),
+                "rel": "service-desc",
+                "type": api::MEDIA_TYPE,
+                "title": "The OpenAPI 3.0 definition of this OGC API",
+            },
+            ogc.link("/ogc/api", "service-doc", Format::Html, "The definition as HTML"),
             {
                 "href": format!("{}/api/openapi.json", ogc.base),
                 "rel": "service-desc",
@@ -88,8 +104,8 @@ async fn landing(
 }
 
 /// The same landing page.
-#[utoipa::path(get, path = "/ogc/", tag = "ogc", params(("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
-    responses((status = 200, content((serde_json::Value = "application/json"), (String = "text/html"))), super::openapi::schemas::Errors))]
+#[utoipa::path(get, path = "/ogc/", tag = "ogc", operation_id = "getLandingPageSlash", params(("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
+    responses((status = 200, description = "The landing page", content((schemas::LandingPage = "application/json"), (String = "text/html"))), super::openapi::schemas::Errors))]
 async fn landing_slash(
     state: State<AppState>,
     params: Params,
@@ -98,8 +114,8 @@ async fn landing_slash(
     landing(state, params, headers).await
 }
 
-#[utoipa::path(get, path = "/ogc/conformance", tag = "ogc", params(("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
-    responses((status = 200, content((serde_json::Value = "application/json"), (String = "text/html"))), super::openapi::schemas::Errors))]
+#[utoipa::path(get, path = "/ogc/conformance", tag = "ogc", operation_id = "getConformanceDeclaration", params(("f" = Option<String>, Query, description = "`json` or `html`; else by Accept")),
+    responses((status = 200, description = "The conformance classes", content((schemas::ConfClasses = "application/json"), (String = "text/html"))), super::openapi::schemas::Errors))]
 async fn conformance(params: Params, headers: HeaderMap) -> Result<Response, ApiError> {
     let ogc = Ogc::new(&params, &headers)?;
     let body = json!({
@@ -113,8 +129,8 @@ async fn conformance(params: Params, headers: HeaderMap) -> Result<Response, Api
 }
 
 /// The stylesheet of the HTML views.
-#[utoipa::path(get, path = "/ogc/style.css", tag = "ogc",
-    responses((status = 200, content_type = "text/css", body = String)))]
+#[utoipa::path(get, path = "/ogc/style.css", tag = "ogc", operation_id = "getStyle",
+    responses((status = 200, description = "The stylesheet", content_type = "text/css", body = String)))]
 async fn style() -> impl axum::response::IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],

@@ -4,7 +4,9 @@
 //! (tests/openapi.rs) holds the router and the document to the same routes
 //! and methods, and schemathesis holds the answers to the schemas.
 
+pub mod bodies;
 pub mod markdown;
+pub mod oas30;
 pub mod params;
 pub mod schemas;
 
@@ -47,7 +49,7 @@ pub const MEDIA_TYPE: &str = "application/vnd.oai.openapi+json;version=3.1";
         (name = "transfer", description = "Imports and exports"),
         (name = "maps", description = "Vector tiles, the basemap and glyphs"),
         (name = "hsds", description = "Open Referral HSDS 3.0: services, organisations, places"),
-        (name = "ogc", description = "OGC API - Features (Part 1: Core, GeoJSON, HTML)"),
+        (name = "ogc", description = "OGC API - Features (Part 1: Core, GeoJSON, HTML, OpenAPI 3.0)"),
         (name = "server", description = "Health, configuration and this document"),
     )
 )]
