@@ -18,10 +18,10 @@ use tower::ServiceExt;
 /// literal, tags), an id field, a rule and a null marker, so that mapping
 /// code runs on whatever the readers make of the input.
 const MAPPING: &str = r#"{
-    "map": {"name": "name|site_name|=Unnamed", "address": "street+town",
+    "map": {"name": "name|Name|ward_name", "address": "street+town",
             "postcode": "postcode", "phone": "telephone", "website": "website",
             "email": "email", "tags.kind": "type", "tags.ages": "low+high"},
-    "capital": "field:capital", "category": "library", "id_field": "ID",
+    "capital": "public", "category": "library", "id_field": "ID",
     "rules": [{"field": "what", "contains": "grant", "capital": "financial",
                "category": "grant_maker"}],
     "null_values": ["NA", "-"]
@@ -137,7 +137,8 @@ const ROUTES: &[&str] = &[
     "/tiles/assets.json?",
     "/ogc/collections/",
     "/ogc/collections/assets/items?",
-    "/ogc/collections/ward/items?",
+    "/ogc/collections/areas-ward/items?",
+    "/ogc/collections/gaps-ward-public/items?",
     "/hsds/services?",
     "/api/areas?",
 ];
