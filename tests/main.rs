@@ -18,6 +18,7 @@ mod backup;
 mod basemap;
 mod cli_errors;
 mod consistency;
+mod fuzz_regressions;
 mod gaps;
 mod history;
 mod hostile_input;

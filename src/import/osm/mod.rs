@@ -12,6 +12,8 @@ use geo::Point;
 use osmpbf::{Element, ElementReader, RelMemberType};
 use shapes::{partial, relation_geometry, way_geometry};
 use std::collections::HashMap;
+use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use tags::{classify, properties};
 
@@ -37,6 +39,18 @@ struct Tagged {
 
 pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> {
     let file = path.display().to_string();
+    let reader =
+        std::fs::File::open(path).map_err(|e| ImportError::Unreadable(format!("{file}: {e}")))?;
+    read_from(std::io::BufReader::new(reader), &file, table)
+}
+
+/// The records of an extract from any reader (`file` names it in
+/// messages): the fuzz target feeds it bytes, `read` a file.
+pub fn read_from<R: Read + Send>(
+    reader: R,
+    file: &str,
+    table: &[TagRule],
+) -> Result<Vec<Record>, ImportError> {
     let unreadable = |e: osmpbf::Error| {
         ImportError::Unreadable(format!("{file}: not a readable .osm.pbf file: {e}"))
     };
@@ -46,9 +60,11 @@ pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> 
     let owned = |it: &mut dyn Iterator<Item = (&str, &str)>| -> HashMap<String, String> {
         it.map(|(k, v)| (k.to_string(), v.to_string())).collect()
     };
-    ElementReader::from_path(path)
-        .map_err(unreadable)?
-        .for_each(|element| match element {
+    // osmpbf panics on some malformed blocks (a relation member of no known
+    // type) where it should return an error: a bad file is still an error
+    // here, not a crash. What was gathered before the panic is dropped.
+    let walked = catch_unwind(AssertUnwindSafe(|| {
+        ElementReader::new(reader).for_each(|element| match element {
             Element::Node(n) => {
                 let at = position(n.decimicro_lon(), n.decimicro_lat());
                 add_node(
@@ -107,7 +123,15 @@ pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> 
                 }
             }
         })
-        .map_err(unreadable)?;
+    }));
+    match walked {
+        Ok(result) => result.map_err(unreadable)?,
+        Err(_) => {
+            return Err(ImportError::Unreadable(format!(
+                "{file}: not a readable .osm.pbf file: a malformed block"
+            )))
+        }
+    }
 
     Ok(tagged
         .into_iter()
