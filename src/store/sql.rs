@@ -2,6 +2,8 @@
 //! in each dialect), the row types and the conversions to domain types, and
 //! the batched writes.
 
+mod cells;
+pub mod copy;
 mod history;
 mod rows;
 mod statements;
