@@ -67,7 +67,7 @@ impl Backend for Sqlite {
         sql: &'a Statements,
         changes: &'a [Change],
     ) -> BoxFuture<'a, Result<i64>> {
-        Box::pin(sql::write_changes(tx, sql, changes))
+        Box::pin(sql::prepared::write_changes(tx, sql, changes))
     }
 }
 

@@ -5,6 +5,7 @@
 mod cells;
 pub mod copy;
 mod history;
+pub mod prepared;
 mod rows;
 mod statements;
 mod write;
