@@ -37,7 +37,10 @@ fn file(n: usize, name: &str) -> String {
     json!({"type": "FeatureCollection", "features": features}).to_string()
 }
 
-async fn import_file(store: &dyn Store, text: &str) -> (import::Report, Vec<assetmap::store::Change>) {
+async fn import_file(
+    store: &dyn Store,
+    text: &str,
+) -> (import::Report, Vec<assetmap::store::Change>) {
     let m = mapping(json!({
         "capital": "social", "category": "group", "id_field": "ref",
         "map": {"name": "title", "description": "about"}

@@ -83,29 +83,28 @@ async fn update_staged(
         .skip(1)
         .map(|c| format!("{c} = s.{c}"))
         .collect();
-    let done = sqlx::query(&format!(
-        "update asset set {} from asset_stage s \
-         where asset.asset_id = s.asset_id and asset.version = s.expected_version",
+    // The rows it matched, and one it did not (a version no longer
+    // current), from the one statement: a row updated by this write and one
+    // updated elsewhere may carry the same version afterwards.
+    let (done, stale): (i64, Option<i64>) = sqlx::query_as(&format!(
+        "with done as (update asset set {} from asset_stage s \
+         where asset.asset_id = s.asset_id and asset.version = s.expected_version \
+         returning asset.asset_id) \
+         select (select count(*) from done), \
+         (select s.expected_version from asset_stage s \
+          where not exists (select 1 from done d where d.asset_id = s.asset_id) limit 1)",
         assignments.join(", ")
     ))
-    .persistent(false)
-    .execute(&mut *conn)
-    .await
-    .map_err(failed("update"))?;
-    if done.rows_affected() == updates.len() as u64 {
-        return Ok(());
-    }
-    // Some row matched no current version: name one of them.
-    let (expected,): (i64,) = sqlx::query_as(
-        "select s.expected_version from asset_stage s \
-         left join asset a on a.asset_id = s.asset_id \
-         where a.version is distinct from s.version limit 1",
-    )
     .persistent(false)
     .fetch_one(&mut *conn)
     .await
     .map_err(failed("update"))?;
-    Err(StoreError::Conflict { expected })
+    match stale {
+        None if done == updates.len() as i64 => Ok(()),
+        expected => Err(StoreError::Conflict {
+            expected: expected.unwrap_or_default(),
+        }),
+    }
 }
 
 /// Sends rows as COPY text, a chunk at a time, so that the whole write is
