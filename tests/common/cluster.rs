@@ -73,7 +73,7 @@ impl PgCluster {
             dir,
             as_postgres,
         };
-        run(&mut cluster
+        run(cluster
             .command("initdb")
             .args(["-A", "trust", "-U", "postgres", "--no-sync", "-D"])
             .arg(&cluster.data));
