@@ -40,6 +40,8 @@ serve_and_measure() { # url label
   "$BIN" serve --database-url "$url" --listen "127.0.0.1:$PORT" --no-sample \
     --sync-interval-ms 250 >/tmp/assetmap-bench-serve.log 2>&1 &
   pid=$!
+  # A failed measure (set -e) must not leave the server holding the database.
+  trap "kill $pid 2>/dev/null || true" EXIT
   until curl -sf "http://127.0.0.1:$PORT/api/health" 2>/dev/null | grep -q "\"assets_indexed\":$count"; do
     kill -0 $pid 2>/dev/null || { echo "server died"; cat /tmp/assetmap-bench-serve.log; exit 1; }
     sleep 0.05

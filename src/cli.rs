@@ -56,9 +56,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         return crate::hsds::import::run(store.as_ref(), &vocabulary, &args, file).await;
     }
     let name = file.display().to_string();
-    let bar = spinner(format!("reading {name}"));
-    let records = read_records(&args, file, store.as_ref()).await?;
-    bar.set_message(format!("checking {} records from {name}", records.len()));
+    let bar = spinner(format!("reading and checking {name}"));
     let mapping = Mapping::new(mapping_spec(&args)?).map_err(anyhow::Error::msg)?;
     let options = Options {
         dataset: args.dataset.clone().unwrap_or_else(|| dataset_name(file)),
@@ -66,7 +64,16 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         skip_invalid: args.skip_invalid,
         actor: "cli".into(),
     };
-    let (report, _) = import::run(store.as_ref(), &vocabulary, &mapping, records, &options).await?;
+    let (report, _) = if is_geojson(&name) {
+        let (records, reader) = stream_geojson(file.clone());
+        let done =
+            import::run_stream(store.as_ref(), &vocabulary, &mapping, records, &options).await;
+        reader.join().expect("the GeoJSON reader does not panic");
+        done?
+    } else {
+        let records = read_records(&args, file, store.as_ref()).await?;
+        import::run(store.as_ref(), &vocabulary, &mapping, records, &options).await?
+    };
     bar.finish_and_clear();
     print!("{}", import::Report::table(&[(name, report.clone())]));
     if !report.rejected.is_empty() && !args.skip_invalid && !args.dry_run {
@@ -93,6 +100,29 @@ fn print_loaded(loaded: &import::sample::Loaded) {
             a.dataset, a.attached, a.read, a.into, a.unplaced
         );
     }
+}
+
+fn is_geojson(name: &str) -> bool {
+    !name.ends_with(".pbf") && !name.ends_with(".csv")
+}
+
+type RecordStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Record, import::ImportError>> + Send>>;
+
+/// Reads a GeoJSON file on its own thread, a record at a time, while the
+/// import checks the records already read: neither the file nor all its
+/// records are ever in memory at once. A read error is the last item.
+fn stream_geojson(file: std::path::PathBuf) -> (RecordStream, std::thread::JoinHandle<()>) {
+    let (tx, rx) = tokio::sync::mpsc::channel(4_096);
+    let reader = std::thread::spawn(move || {
+        let read = import::geojson::stream_file(&file, &mut |r| tx.blocking_send(Ok(r)).is_ok());
+        if let Err(e) = read {
+            let _ = tx.blocking_send(Err(e));
+        }
+    });
+    let records =
+        futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|r| (r, rx)) });
+    (Box::pin(records), reader)
 }
 
 /// `data/trafford_libraries.geojson` -> `trafford_libraries`.

@@ -42,7 +42,7 @@ async fn writing(backend: Backend, url: &str, wal: &std::path::Path) -> bool {
             };
             let db = url.rsplit('/').next().unwrap().to_string();
             let n: (i64,) = sqlx::query_as(
-                "select count(*) from pg_stat_activity where datname = $1 and state = 'active' and query like 'insert into asset%'",
+                "select count(*) from pg_stat_activity where datname = $1 and state = 'active' and (query like 'insert into asset%' or query like 'copy asset%')",
             )
             .bind(db)
             .fetch_one(&mut c)

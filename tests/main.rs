@@ -25,6 +25,7 @@ mod hostile_input;
 mod hsds;
 mod hsds_package;
 mod import;
+mod import_bulk;
 mod import_http;
 mod import_osm;
 mod import_rules;

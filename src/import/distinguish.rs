@@ -16,8 +16,8 @@ use std::collections::{HashMap, HashSet};
 pub const NAME: &str = "assetmap:name";
 pub const GENERIC: &str = "assetmap:generic_name";
 
-/// A row's name, where it is, and the area it is in.
-type Named<'a> = (String, [f64; 2], Option<&'a str>);
+/// A record's name, where it is, and the place (ward) it lies in.
+type Row<'a> = (String, [f64; 2], Option<&'a str>);
 
 /// Sets `NAME` on every row `name_of` names, and `GENERIC` on those whose
 /// name gained a place. `places` are the areas to name places by (wards);
@@ -28,7 +28,7 @@ pub fn distinguish(
     places: &[Area],
     postcodes: &HashMap<String, (f64, f64)>,
 ) -> usize {
-    let rows: Vec<Option<Named>> = records
+    let rows: Vec<Option<Row>> = records
         .iter()
         .map(|r| {
             let name = name_of(r)?;

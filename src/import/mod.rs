@@ -9,6 +9,7 @@ mod distinguish;
 pub mod geojson;
 mod mapping;
 pub mod osm;
+mod report;
 mod rules;
 pub mod sample;
 
@@ -97,7 +98,19 @@ pub async fn run(
     records: Vec<Record>,
     options: &Options,
 ) -> Result<(Report, Vec<Change>), ImportError> {
-    let (report, changes) = plan(store, vocabulary, mapping, records, options).await?;
+    let records = futures_util::stream::iter(records.into_iter().map(Ok));
+    run_stream(store, vocabulary, mapping, records, options).await
+}
+
+/// `run` over records as a reader yields them (see `plan_stream`).
+pub async fn run_stream(
+    store: &dyn Store,
+    vocabulary: &Vocabulary,
+    mapping: &Mapping,
+    records: impl futures_util::Stream<Item = Result<Record, ImportError>> + Unpin,
+    options: &Options,
+) -> Result<(Report, Vec<Change>), ImportError> {
+    let (report, changes) = plan_stream(store, vocabulary, mapping, records, options).await?;
     let write = options.writes(&report);
     if write && !changes.is_empty() {
         store.write(&changes).await?;
@@ -118,130 +131,206 @@ pub async fn plan(
     records: Vec<Record>,
     options: &Options,
 ) -> Result<(Report, Vec<Change>), ImportError> {
+    let records = futures_util::stream::iter(records.into_iter().map(Ok));
+    plan_stream(store, vocabulary, mapping, records, options).await
+}
+
+/// Records planned this many at a time: the assets they may update are
+/// looked up per chunk, so a reader can stream them in.
+const CHUNK: usize = 2_000;
+
+/// `plan` over records as a reader yields them: only the changes are kept,
+/// never every record. A reader's error ends the plan with that error.
+pub async fn plan_stream(
+    store: &dyn Store,
+    vocabulary: &Vocabulary,
+    mapping: &Mapping,
+    records: impl futures_util::Stream<Item = Result<Record, ImportError>> + Unpin,
+    options: &Options,
+) -> Result<(Report, Vec<Change>), ImportError> {
+    use futures_util::StreamExt;
     crate::domain::check_dataset(&options.dataset)
         .map_err(|e| ImportError::Mapping(e.to_string()))?;
-    let prefix = dataset_prefix(&options.dataset);
-    let mut existing: HashMap<String, Asset> = HashMap::new();
-    // A source with control characters is never looked up (PostgreSQL
-    // would refuse the query): its row is rejected when it is checked.
-    let prefixes: HashSet<String> = records
-        .iter()
-        .filter_map(|r| r.source.as_ref().map(|s| source_prefix(s)))
-        .filter(|p| crate::domain::check_text("source", p, false).is_ok())
-        .chain(std::iter::once(prefix.clone()))
-        .collect();
-    for p in prefixes {
-        for a in store.assets_by_source_prefix(&p).await? {
-            if let Some(s) = a.draft.source.clone() {
-                existing.insert(s, a);
-            }
-        }
+    let mut planner = Planner {
+        prefix: dataset_prefix(&options.dataset),
+        existing: HashMap::new(),
+        loaded: HashSet::new(),
+        report: Report::default(),
+        changes: Vec::new(),
+        seen: HashSet::new(),
+        now: Utc::now().trunc_subsecs(6),
+    };
+    let mut chunks = records.chunks(CHUNK);
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.into_iter().collect::<Result<Vec<Record>, _>>()?;
+        planner.look_up(store, &chunk).await?;
+        let by_id = carried(store, &chunk).await?;
+        planner.plan(vocabulary, mapping, chunk, &by_id, options);
     }
-    let carried: Vec<Uuid> = records.iter().filter_map(|r| r.asset_id).collect();
-    let by_id: HashMap<Uuid, Asset> = store
-        .get_many(&carried)
+    Ok((planner.report, planner.changes))
+}
+
+/// The assets that records carrying an assetmap id may update.
+async fn carried(
+    store: &dyn Store,
+    records: &[Record],
+) -> Result<HashMap<Uuid, Asset>, ImportError> {
+    let ids: Vec<Uuid> = records.iter().filter_map(|r| r.asset_id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(store
+        .get_many(&ids)
         .await?
         .into_iter()
         .map(|a| (a.id, a))
-        .collect();
+        .collect())
+}
 
-    let now = Utc::now().trunc_subsecs(6);
-    let mut report = Report {
-        read: records.len(),
-        ..Report::default()
-    };
-    let mut changes = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for record in records {
-        // A reason may quote the value at fault, which may be huge.
-        let reject = |field: &str, reason: String| Reject {
-            place: record.place.clone(),
-            field: crate::domain::clip(field, 200),
-            reason: crate::domain::clip(&reason, 500),
-        };
-        let geometry = match record.geometry.clone().and_then(|g| {
-            check_geometry(&g)
-                .map(|_| g)
-                .map_err(|m| FieldError::new("geometry", m))
-        }) {
-            Ok(g) => g,
-            Err(e) => {
-                report.rejected.push(reject(&e.field, e.message));
-                continue;
-            }
-        };
-        let by_asset = record.asset_id.and_then(|id| by_id.get(&id));
-        let (source, named) = match (&record.source, mapping.row_id(&record.props)) {
-            (Some(s), _) => (s.clone(), true),
-            (None, Some(id)) => (format!("{prefix}{id}"), true),
-            (None, None) => match record.props.get("source").and_then(Value::as_str) {
-                Some(s) if record.asset_id.is_some() => (s.to_string(), true),
-                _ => (
-                    format!("{prefix}h{:016x}", row_hash(&record.props, &geometry)),
-                    false,
-                ),
-            },
-        };
-        if !seen.insert(source.clone()) {
-            report.rejected.push(reject(
-                "id",
-                format!("appears twice in this file ({source})"),
-            ));
-            continue;
-        }
-        let mut draft = match mapping.apply(&record.props, geometry, &source, vocabulary) {
-            Ok(d) => d,
-            Err(e) => {
-                report.rejected.push(reject(&e.field, e.message));
-                continue;
-            }
-        };
-        // An asset matched by its id, read from a record that names no
-        // source, keeps the source it has (none, if it was added on the
-        // map): a made-up one would count as a change on every round trip.
-        if let (Some(a), false) = (by_asset, named) {
-            draft.source = a.draft.source.clone();
-        }
-        let current = by_asset.or_else(|| existing.get(&source));
-        match current {
-            Some(a) if a.draft == draft => report.unchanged += 1,
-            Some(a) => {
-                report.updated += 1;
-                let mut draft = draft;
-                if a.draft.status != Status::Archived {
-                    draft.status = a.draft.status;
+struct Planner {
+    prefix: String,
+    /// Stored assets by source, of every source prefix looked up so far.
+    existing: HashMap<String, Asset>,
+    loaded: HashSet<String>,
+    report: Report,
+    changes: Vec<Change>,
+    seen: HashSet<String>,
+    now: chrono::DateTime<Utc>,
+}
+
+impl Planner {
+    /// Loads the stored assets of any source prefix these records name
+    /// that is not loaded yet (the data set's own the first time).
+    async fn look_up(&mut self, store: &dyn Store, records: &[Record]) -> Result<(), ImportError> {
+        // A source with control characters is never looked up (PostgreSQL
+        // would refuse the query): its row is rejected when it is checked.
+        let prefixes: HashSet<String> = records
+            .iter()
+            .filter_map(|r| r.source.as_ref().map(|s| source_prefix(s)))
+            .filter(|p| crate::domain::check_text("source", p, false).is_ok())
+            .chain(std::iter::once(self.prefix.clone()))
+            .filter(|p| !self.loaded.contains(p))
+            .collect();
+        for p in prefixes {
+            for a in store.assets_by_source_prefix(&p).await? {
+                if let Some(s) = a.draft.source.clone() {
+                    self.existing.insert(s, a);
                 }
-                changes.push(Change {
-                    asset: Asset {
-                        draft,
-                        updated_at: now,
-                        updated_by: options.actor.clone(),
-                        version: a.version + 1,
-                        ..a.clone()
-                    },
-                    op: ChangeOp::Update,
-                    expected_version: Some(a.version),
-                });
             }
-            None => {
-                report.created += 1;
-                changes.push(Change {
-                    asset: Asset {
-                        id: record.asset_id.unwrap_or_else(Uuid::new_v4),
-                        draft,
-                        created_at: now,
-                        created_by: options.actor.clone(),
-                        updated_at: now,
-                        updated_by: options.actor.clone(),
-                        version: 1,
-                    },
-                    op: ChangeOp::Create,
-                    expected_version: None,
-                });
+            self.loaded.insert(p);
+        }
+        Ok(())
+    }
+
+    fn plan(
+        &mut self,
+        vocabulary: &Vocabulary,
+        mapping: &Mapping,
+        records: Vec<Record>,
+        by_id: &HashMap<Uuid, Asset>,
+        options: &Options,
+    ) {
+        let Planner {
+            prefix,
+            existing,
+            report,
+            changes,
+            seen,
+            now,
+            ..
+        } = self;
+        let now = *now;
+        report.read += records.len();
+        for record in records {
+            // A reason may quote the value at fault, which may be huge.
+            let reject = |field: &str, reason: String| Reject {
+                place: record.place.clone(),
+                field: crate::domain::clip(field, 200),
+                reason: crate::domain::clip(&reason, 500),
+            };
+            let geometry = match record.geometry.clone().and_then(|g| {
+                check_geometry(&g)
+                    .map(|_| g)
+                    .map_err(|m| FieldError::new("geometry", m))
+            }) {
+                Ok(g) => g,
+                Err(e) => {
+                    report.rejected.push(reject(&e.field, e.message));
+                    continue;
+                }
+            };
+            let by_asset = record.asset_id.and_then(|id| by_id.get(&id));
+            let (source, named) = match (&record.source, mapping.row_id(&record.props)) {
+                (Some(s), _) => (s.clone(), true),
+                (None, Some(id)) => (format!("{prefix}{id}"), true),
+                (None, None) => match record.props.get("source").and_then(Value::as_str) {
+                    Some(s) if record.asset_id.is_some() => (s.to_string(), true),
+                    _ => (
+                        format!("{prefix}h{:016x}", row_hash(&record.props, &geometry)),
+                        false,
+                    ),
+                },
+            };
+            if !seen.insert(source.clone()) {
+                report.rejected.push(reject(
+                    "id",
+                    format!("appears twice in this file ({source})"),
+                ));
+                continue;
+            }
+            let mut draft = match mapping.apply(&record.props, geometry, &source, vocabulary) {
+                Ok(d) => d,
+                Err(e) => {
+                    report.rejected.push(reject(&e.field, e.message));
+                    continue;
+                }
+            };
+            // An asset matched by its id, read from a record that names no
+            // source, keeps the source it has (none, if it was added on the
+            // map): a made-up one would count as a change on every round trip.
+            if let (Some(a), false) = (by_asset, named) {
+                draft.source = a.draft.source.clone();
+            }
+            let current = by_asset.or_else(|| existing.get(&source));
+            match current {
+                Some(a) if a.draft == draft => report.unchanged += 1,
+                Some(a) => {
+                    report.updated += 1;
+                    let mut draft = draft;
+                    if a.draft.status != Status::Archived {
+                        draft.status = a.draft.status;
+                    }
+                    changes.push(Change {
+                        asset: Asset {
+                            draft,
+                            updated_at: now,
+                            updated_by: options.actor.clone(),
+                            version: a.version + 1,
+                            ..a.clone()
+                        },
+                        op: ChangeOp::Update,
+                        expected_version: Some(a.version),
+                    });
+                }
+                None => {
+                    report.created += 1;
+                    changes.push(Change {
+                        asset: Asset {
+                            id: record.asset_id.unwrap_or_else(Uuid::new_v4),
+                            draft,
+                            created_at: now,
+                            created_by: options.actor.clone(),
+                            updated_at: now,
+                            updated_by: options.actor.clone(),
+                            version: 1,
+                        },
+                        op: ChangeOp::Create,
+                        expected_version: None,
+                    });
+                }
             }
         }
     }
-    Ok((report, changes))
 }
 
 /// How the source of every asset of a data set begins.
@@ -287,50 +376,4 @@ fn row_hash(props: &Map<String, Value>, geometry: &Geometry<f64>) -> u64 {
         .to_string()
         .hash(&mut h);
     h.finish()
-}
-
-impl Report {
-    /// A table of reports, one row per data set, then every reject (up to
-    /// 50 per data set) with its place, field and reason.
-    pub fn table(reports: &[(String, Report)]) -> String {
-        let width = reports
-            .iter()
-            .map(|(n, _)| n.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(8);
-        let mut out = format!(
-            "{:<width$}  {:>8}  {:>8}  {:>8}  {:>9}  {:>8}\n",
-            "data set", "read", "created", "updated", "unchanged", "rejected"
-        );
-        for (name, r) in reports {
-            out.push_str(&format!(
-                "{:<width$}  {:>8}  {:>8}  {:>8}  {:>9}  {:>8}\n",
-                name,
-                r.read,
-                r.created,
-                r.updated,
-                r.unchanged,
-                r.rejected.len()
-            ));
-        }
-        for (name, r) in reports {
-            for reject in r.rejected.iter().take(50) {
-                out.push_str(&format!(
-                    "{name}: {}: {}: {}\n",
-                    reject.place, reject.field, reject.reason
-                ));
-            }
-            if r.rejected.len() > 50 {
-                out.push_str(&format!(
-                    "{name}: ... and {} more rejected\n",
-                    r.rejected.len() - 50
-                ));
-            }
-            if !r.written {
-                out.push_str(&format!("{name}: nothing was written\n"));
-            }
-        }
-        out
-    }
 }

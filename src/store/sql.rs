@@ -2,7 +2,10 @@
 //! in each dialect), the row types and the conversions to domain types, and
 //! the batched writes.
 
+mod cells;
+pub mod copy;
 mod history;
+pub mod prepared;
 mod rows;
 mod statements;
 mod write;
