@@ -11,8 +11,9 @@ pub use super::rules::Rule;
 
 /// Where one asset field comes from. In a mapping file or `--map`:
 /// `"Name"` takes that property; `"A+B+C"` joins the non-empty ones with
-/// ", " (address lines); `"A|B"` takes the first non-empty one; `"=text"`
-/// is that text for every row.
+/// ", " (address lines); `"A|B"` takes the first non-empty one, and
+/// `"A|=text"` that text where A is empty; `"=text"` is that text for every
+/// row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     Property(String),
@@ -39,7 +40,10 @@ impl Source {
         match self {
             Source::Literal(t) => Some(t.clone()),
             Source::Property(p) => get(p),
-            Source::FirstOf(ps) => ps.iter().find_map(|p| get(p)),
+            Source::FirstOf(ps) => ps.iter().find_map(|p| match p.strip_prefix('=') {
+                Some(text) => Some(text.to_string()),
+                None => get(p),
+            }),
             Source::Join(ps) => {
                 let parts: Vec<String> = ps.iter().filter_map(|p| get(p)).collect();
                 (!parts.is_empty()).then(|| parts.join(", "))
@@ -230,6 +234,18 @@ mod tests {
 
     fn props(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn a_first_of_falls_back_to_its_text() {
+        let source = Source::parse("DISTNAME|=Place of worship");
+        let named = props(json!({"DISTNAME": "St Mary's"}));
+        let unnamed = props(json!({"DISTNAME": " "}));
+        assert_eq!(source.value(&named, &[]).as_deref(), Some("St Mary's"));
+        assert_eq!(
+            source.value(&unnamed, &[]).as_deref(),
+            Some("Place of worship")
+        );
     }
 
     #[test]
