@@ -9,7 +9,7 @@ use super::super::error::ApiError;
 use super::super::extract::Params;
 use super::super::openapi;
 use super::super::AppState;
-use super::html::{escape, page};
+use super::html::{escape, page, prose};
 use super::request::{Format, Ogc};
 use super::{collections, text};
 use axum::extract::State;
@@ -193,7 +193,7 @@ fn render(doc: &Value) -> String {
     let server = text(&doc["servers"][0]["url"]);
     let mut out = format!(
         "<p>{}</p><p>OpenAPI {} · server {} · <a href=\"?f=json\">as JSON</a></p>",
-        escape(text(&doc["info"]["description"])),
+        prose(text(&doc["info"]["description"])),
         escape(text(&doc["openapi"])),
         escape(server)
     );
@@ -211,7 +211,7 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
         "<h2>{} {}</h2><p>{}</p>",
         escape(&method.to_uppercase()),
         escape(path),
-        escape(text(&op["summary"]))
+        prose(text(&op["summary"]))
     );
     let params = op["parameters"].as_array().into_iter().flatten();
     let mut rows = String::new();
@@ -230,14 +230,14 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(text(&p["name"])),
             escape(text(&p["in"])),
-            escape(text(&p["description"])),
+            prose(text(&p["description"])),
             escape(&allowed)
         );
     }
     if !rows.is_empty() {
         let _ = write!(
             out,
-            "<div class=\"scroll\"><table><tr><th>Parameter</th><th>In</th>\
+            "<div class=\"scroll\"><table class=\"wrap\"><tr><th>Parameter</th><th>In</th>\
              <th>Meaning</th><th>Values</th></tr>{rows}</table></div>"
         );
     }
@@ -251,7 +251,7 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
             out,
             "<li>{}: {} ({})</li>",
             escape(status),
-            escape(text(&r["description"])),
+            prose(text(&r["description"])),
             escape(&media.join(", "))
         );
     }

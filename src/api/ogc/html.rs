@@ -12,7 +12,9 @@ use std::fmt::Write;
 pub const STYLE: &str = "body{font:16px/1.4 system-ui,sans-serif;margin:1rem}\
 .scroll{overflow-x:auto}table{border-collapse:collapse}\
 th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}\
-td{overflow-wrap:anywhere}.scroll td{white-space:nowrap}nav{margin-bottom:1rem}\n";
+td,li{overflow-wrap:anywhere}.scroll td{white-space:nowrap}.scroll .wrap td{white-space:normal}\
+.wrap td:nth-child(-n+2){overflow-wrap:normal}\
+nav{margin-bottom:1rem}\n";
 
 /// Text made safe for HTML content and quoted attribute values.
 pub fn escape(s: &str) -> String {
@@ -28,6 +30,23 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// A description as the API's documents write it, `code` in backticks,
+/// made safe for HTML with the code marked up.
+pub fn prose(s: &str) -> String {
+    let escaped = escape(s);
+    if escaped.matches('`').count() % 2 == 1 {
+        return escaped;
+    }
+    escaped
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            1 => format!("<code>{part}</code>"),
+            _ => part.to_string(),
+        })
+        .collect()
 }
 
 pub fn page(title: &str, body: &str) -> String {
@@ -206,5 +225,14 @@ mod tests {
             html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn prose_marks_code_and_keeps_markup_out() {
+        assert_eq!(
+            prose("`json` or `html`; <b>"),
+            "<code>json</code> or <code>html</code>; &lt;b&gt;"
+        );
+        assert_eq!(prose("a ` alone"), "a ` alone");
     }
 }
