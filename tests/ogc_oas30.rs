@@ -11,7 +11,6 @@ use common::{Backend, TestApp};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 const OAS30: &str = "application/vnd.oai.openapi+json;version=3.0";
 
@@ -23,28 +22,6 @@ async fn trafford() -> (TestApp, Option<tempfile::TempDir>) {
         .await
         .unwrap();
     (TestApp::on(&url, Some(common::TOKEN)).await, dir)
-}
-
-/// openapi-spec-validator's verdict on `doc`: Ok, or its complaint.
-fn validate(doc: &Value) -> Result<(), String> {
-    let program = std::env::var("ASSETMAP_OPENAPI_SPEC_VALIDATOR")
-        .unwrap_or_else(|_| "openapi-spec-validator".into());
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("openapi.json");
-    std::fs::write(&file, serde_json::to_vec(doc).unwrap()).unwrap();
-    let out = Command::new(&program)
-        .arg(&file)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} is needed (scripts/test.sh installs it): {e}"));
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
 }
 
 fn link<'a>(doc: &'a Value, rel: &str, media: &str) -> &'a str {
@@ -102,7 +79,8 @@ async fn the_ogc_api_has_a_valid_openapi_3_0_definition() {
     assert_eq!(r.headers()["content-type"], OAS30);
     let doc: Value = r.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.0.3");
-    validate(&doc).unwrap_or_else(|e| panic!("{href} is not valid OpenAPI 3.0:\n{e}"));
+    common::validate_openapi(&doc)
+        .unwrap_or_else(|e| panic!("{href} is not valid OpenAPI 3.0:\n{e}"));
     let mut left = Vec::new();
     leftovers(&doc, "", false, &mut left);
     assert!(left.is_empty(), "3.1 forms left: {left:?}");
@@ -174,6 +152,6 @@ async fn the_definition_has_a_page_and_the_validator_can_say_no() {
     // above is a real one.
     let mut relabelled = assetmap::api::openapi::as_value();
     relabelled["openapi"] = json!("3.0.3");
-    assert!(validate(&relabelled).is_err());
+    assert!(common::validate_openapi(&relabelled).is_err());
     app.stop().await;
 }

@@ -123,6 +123,15 @@ fn every_operation_says_how_it_fails_and_who_may_write() {
 }
 
 #[test]
+fn the_whole_document_is_valid_openapi() {
+    // Strictly so: every answer has its description and every operation an
+    // id of its own, which lenient readers forgive and code generators do not.
+    let doc = assetmap::api::openapi::as_value();
+    common::validate_openapi(&doc)
+        .unwrap_or_else(|e| panic!("/api/openapi.json is not valid OpenAPI 3.1:\n{e}"));
+}
+
+#[test]
 fn the_api_page_is_made_from_the_document() {
     let doc = assetmap::api::openapi::as_value();
     let made = assetmap::api::openapi::markdown::render(&doc);

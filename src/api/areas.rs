@@ -66,9 +66,9 @@ impl<P: Serialize> AreaFeature<P> {
 
 /// Boundaries with their population, as a FeatureCollection with the
 /// `levels` there are.
-#[utoipa::path(get, path = "/api/areas", tag = "areas",
+#[utoipa::path(get, path = "/api/areas", operation_id = "listAreas", tag = "areas",
     params(("level" = Option<String>, Query, description = "Only this level, e.g. ward")),
-    responses((status = 200, body = AreaCollection), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "The areas of the level, as GeoJSON", body = AreaCollection), super::openapi::schemas::Errors))]
 async fn list(State(state): State<AppState>, params: Params) -> Result<Json<AreaCollection>> {
     let areas = state.registry.areas();
     let levels = areas.levels();

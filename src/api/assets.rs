@@ -35,9 +35,9 @@ const DEFAULT_LIMIT: usize = 100;
 const DEFAULT_K: usize = 10;
 
 /// Assets by place, capital, category and words, as a FeatureCollection.
-#[utoipa::path(get, path = "/api/assets", tag = "assets",
+#[utoipa::path(get, path = "/api/assets", operation_id = "listAssets", tag = "assets",
     params(params::Place, params::Filters),
-    responses((status = 200, body = schemas::FeatureCollection), schemas::Errors))]
+    responses((status = 200, description = "The assets that match, as a GeoJSON FeatureCollection", body = schemas::FeatureCollection), schemas::Errors))]
 async fn list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let query = parse_filters(&params, &state)?;
     Ok(json_bytes(state.registry.query_json(&query)))
@@ -48,7 +48,7 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Response,
 /// would add): the map's counts without its features, which come as tiles.
 #[utoipa::path(get, path = "/api/assets/counts", tag = "assets",
     params(params::Place, params::Filters),
-    responses((status = 200, body = Counts), schemas::Errors))]
+    responses((status = 200, description = "How many assets match, in all and per capital", body = Counts), schemas::Errors))]
 async fn counts(State(state): State<AppState>, params: Params) -> super::Result<Json<Counts>> {
     let mut query = parse_filters(&params, &state)?;
     let asked = std::mem::take(&mut query.capitals);
@@ -83,7 +83,7 @@ struct Counts {
         ("k" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "How many; 10 by default"),
         ("max_distance_m" = Option<f64>, Query, description = "No further than this, in metres"),
         params::Filters),
-    responses((status = 200, body = schemas::FeatureCollection), schemas::Errors))]
+    responses((status = 200, description = "The nearest assets, nearest first, each with its distance", body = schemas::FeatureCollection), schemas::Errors))]
 async fn nearest(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let center =
         center(&params)?.ok_or_else(|| ApiError::bad("lon", "lon and lat are required"))?;
@@ -108,10 +108,10 @@ async fn nearest(State(state): State<AppState>, params: Params) -> Result<Respon
 /// The public record (from memory), or the whole one for a moderator
 /// (from the store). A proposed asset is not public yet: to anyone else it
 /// does not exist. A missing or wrong token reads as the public does.
-#[utoipa::path(get, path = "/api/assets/{id}", tag = "assets",
+#[utoipa::path(get, path = "/api/assets/{id}", operation_id = "getAsset", tag = "assets",
     params(("id" = String, Path, format = Uuid)),
     security((), ("bearer" = []), ("session" = [])),
-    responses((status = 200, body = schemas::Feature,
+    responses((status = 200, description = "The asset (a person only at their area, unless a moderator asks)", body = schemas::Feature,
         headers(("ETag" = String, description = "The version, for If-Match"))), schemas::Errors))]
 async fn read(
     State(state): State<AppState>,
@@ -151,7 +151,7 @@ async fn read(
 #[utoipa::path(post, path = "/api/assets", tag = "assets",
     request_body = schemas::AssetInput,
     security(("bearer" = []), ("session" = [], "csrf" = [])),
-    responses((status = 201, body = schemas::Feature,
+    responses((status = 201, description = "Created: the asset as stored", body = schemas::Feature,
             headers(("Location" = String), ("ETag" = String))),
         (status = 202, description = "Queued for a moderator", body = schemas::Queued),
         schemas::Errors))]
@@ -181,7 +181,7 @@ async fn create(
         ("If-Match" = Option<String>, Header, description = "The version being changed: `3` or `\"3\"`")),
     request_body = schemas::AssetInput,
     security(("bearer" = []), ("session" = [], "csrf" = [])),
-    responses((status = 200, body = schemas::Feature),
+    responses((status = 200, description = "Changed: the asset as stored, with its new version", body = schemas::Feature),
         (status = 202, description = "Queued for a moderator", body = schemas::Queued),
         schemas::Errors))]
 async fn update(

@@ -38,9 +38,9 @@ fn source(state: &AppState) -> Result<&Arc<dyn TileSource>, ApiError> {
 /// `/basemap/{z}/{x}/{y}.pbf`: the tile as stored (gzip when stored so),
 /// 204 where the file has no tile inside its zoom range (nothing to draw),
 /// 404 outside it.
-#[utoipa::path(get, path = "/basemap/{z}/{x}/{y}", tag = "maps",
+#[utoipa::path(get, path = "/basemap/{z}/{x}/{y}", operation_id = "basemapTile", tag = "maps",
     params(("z" = String, Path), ("x" = String, Path), ("y" = String, Path, description = "`{y}.pbf`")),
-    responses((status = 200, content_type = "application/x-protobuf", body = Vec<u8>),
+    responses((status = 200, description = "A vector tile of the basemap", content_type = "application/x-protobuf", body = Vec<u8>),
         (status = 204, description = "No tile here (nothing to draw)"),
         (status = 304, description = "Unchanged (If-None-Match)"), super::openapi::schemas::Errors))]
 async fn tile(
@@ -157,7 +157,7 @@ fn origin(headers: &HeaderMap) -> Result<String, ApiError> {
 /// `/fonts/{fontstack}/{range}.pbf`: SDF glyphs from the installed fonts.
 #[utoipa::path(get, path = "/fonts/{fontstack}/{range}", tag = "maps",
     params(("fontstack" = String, Path), ("range" = String, Path, description = "`0-255.pbf`")),
-    responses((status = 200, content_type = "application/x-protobuf", body = Vec<u8>), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "SDF glyphs for the labels", content_type = "application/x-protobuf", body = Vec<u8>), super::openapi::schemas::Errors))]
 async fn glyphs(
     State(state): State<AppState>,
     Path((stack, range)): Path<(String, String)>,

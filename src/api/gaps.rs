@@ -74,7 +74,7 @@ async fn report(params: &Params, state: &AppState) -> Result<GapReport> {
 /// The areas of a level ranked by how well a capital reaches their
 /// residents, with the gaps marked.
 #[utoipa::path(get, path = "/api/gaps", tag = "areas", params(params::Gaps),
-    responses((status = 200, body = crate::analysis::GapReport), Errors))]
+    responses((status = 200, description = "The gap measures of every area of the level", body = crate::analysis::GapReport), Errors))]
 async fn as_json(State(state): State<AppState>, params: Params) -> Result<Json<GapReport>> {
     Ok(Json(report(&params, &state).await?))
 }
@@ -98,7 +98,7 @@ async fn as_geojson(State(state): State<AppState>, params: Params) -> Result<Res
 
 /// The same as a spreadsheet.
 #[utoipa::path(get, path = "/api/gaps.csv", tag = "areas", params(params::Gaps),
-    responses((status = 200, content_type = "text/csv", body = String), Errors))]
+    responses((status = 200, description = "The same gap rows as CSV", content_type = "text/csv", body = String), Errors))]
 async fn as_csv(State(state): State<AppState>, params: Params) -> Result<Response> {
     let report = report(&params, &state).await?;
     let body = crate::export::gaps_csv(&report);
@@ -118,7 +118,7 @@ async fn as_csv(State(state): State<AppState>, params: Params) -> Result<Respons
 /// One area's five capitals against the median of its level.
 #[utoipa::path(get, path = "/api/areas/{code}/profile", tag = "areas",
     params(("code" = String, Path), ("distance_m" = Option<f64>, Query)),
-    responses((status = 200, body = crate::analysis::Profile), Errors))]
+    responses((status = 200, description = "The area's five capitals beside the median of its level", body = crate::analysis::Profile), Errors))]
 async fn profile(
     State(state): State<AppState>,
     Path(code): Path<String>,

@@ -25,7 +25,7 @@ struct Health {
 /// 200 while this server answers: with the store down it is `degraded`
 /// (reads still answer from memory; writes answer 503 until it is back).
 #[utoipa::path(get, path = "/api/health", tag = "server",
-    responses((status = 200, body = Health), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "Whether the server and its store answer, and how far its index has read the change log", body = Health), super::openapi::schemas::Errors))]
 async fn health(State(state): State<AppState>) -> Json<Health> {
     let h = state.registry.health().await;
     Json(Health {

@@ -168,7 +168,7 @@ fn in_words(role: &str) -> &'static str {
         ("If-Match" = Option<String>, Header, description = "The current version")),
     request_body(content = serde_json::Value, description = "`{\"version\": N}`: the version to go back to"),
     security(("bearer" = []), ("session" = [], "csrf" = [])),
-    responses((status = 200, body = super::openapi::schemas::Feature), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "Reverted: the asset as it is now", body = super::openapi::schemas::Feature), super::openapi::schemas::Errors))]
 async fn revert(
     State(state): State<AppState>,
     caller: Caller,

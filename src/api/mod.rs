@@ -145,7 +145,7 @@ struct PageStart {
 struct ConfigDoc;
 
 #[utoipa::path(get, path = "/api/config", tag = "server",
-    responses((status = 200, body = PageStart), openapi::schemas::Errors))]
+    responses((status = 200, description = "What the page needs to start: the place, its view and its credits", body = PageStart), openapi::schemas::Errors))]
 async fn page_config(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::Json<PageStart> {

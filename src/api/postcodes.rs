@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
 /// Where a postcode is.
 #[utoipa::path(get, path = "/api/postcodes/{postcode}", tag = "areas",
     params(("postcode" = String, Path, example = "M32 0JG")),
-    responses((status = 200, body = Postcode), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "Where the postcode is", body = Postcode), super::openapi::schemas::Errors))]
 async fn find(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Json<Postcode>> {
     let p = state.registry.postcode(&raw).ok_or_else(|| {
         ApiError::NotFound(format!(

@@ -47,7 +47,7 @@ pub(super) struct Doc;
 /// `{"kind": "edit", "asset_id", "patch": {...}}`. Open to everyone.
 #[utoipa::path(post, path = "/api/proposals", tag = "community", security((), ("bearer" = []), ("session" = [], "csrf" = [])),
     request_body = schemas::Suggestion,
-    responses((status = 201, body = schemas::Queued), Errors))]
+    responses((status = 201, description = "Sent for review: the proposal", body = schemas::Queued), Errors))]
 async fn submit(
     State(state): State<AppState>,
     caller: Caller,
@@ -89,7 +89,7 @@ async fn submit(
 /// "wrong_details" | "not_community_asset" | "other", "details"}`.
 #[utoipa::path(post, path = "/api/assets/{id}/reports", tag = "community", params(("id" = String, Path, format = Uuid)), security((), ("bearer" = []), ("session" = [], "csrf" = [])),
     request_body = schemas::ReportBody,
-    responses((status = 201, body = schemas::Queued), Errors))]
+    responses((status = 201, description = "Sent to the moderators: the report", body = schemas::Queued), Errors))]
 async fn report(
     State(state): State<AppState>,
     caller: Caller,
@@ -120,7 +120,7 @@ async fn report(
 /// for a person's offer; moderators broker the introduction.
 #[utoipa::path(post, path = "/api/assets/{id}/introductions", tag = "community", params(("id" = String, Path, format = Uuid)), security((), ("bearer" = []), ("session" = [], "csrf" = [])),
     request_body = schemas::Introduction,
-    responses((status = 201, body = schemas::Queued), Errors))]
+    responses((status = 201, description = "Sent to the moderators: the request to be introduced", body = schemas::Queued), Errors))]
 async fn introduce(
     State(state): State<AppState>,
     caller: Caller,
@@ -160,10 +160,10 @@ fn reviews(state: &AppState, caller: &Caller, p: &Proposal) -> bool {
 
 /// `GET /api/proposals?status=pending|approved|rejected|all&kind=`: the
 /// queue for moderators (in their areas), one's own for contributors.
-#[utoipa::path(get, path = "/api/proposals", tag = "community", security(("bearer" = []), ("session" = [], "csrf" = [])),
+#[utoipa::path(get, path = "/api/proposals", operation_id = "listProposals", tag = "community", security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("status" = Option<String>, Query, description = "pending (moderators' default), approved, rejected or all"),
         ("kind" = Option<String>, Query, description = "create, edit, report or introduction")),
-    responses((status = 200, body = schemas::Proposals), Errors))]
+    responses((status = 200, description = "The proposals the caller may see, newest first", body = schemas::Proposals), Errors))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -207,8 +207,8 @@ async fn list(
 
 /// `GET /api/proposals/{id}`: in full to its moderators and proposer; its
 /// status and any reason to anyone holding the id.
-#[utoipa::path(get, path = "/api/proposals/{id}", tag = "community", params(("id" = String, Path, format = Uuid)), security((), ("bearer" = []), ("session" = [], "csrf" = [])),
-    responses((status = 200, body = schemas::Queued), Errors))]
+#[utoipa::path(get, path = "/api/proposals/{id}", operation_id = "getProposal", tag = "community", params(("id" = String, Path, format = Uuid)), security((), ("bearer" = []), ("session" = [], "csrf" = [])),
+    responses((status = 200, description = "The proposal, with its diff against the asset", body = schemas::Queued), Errors))]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
@@ -239,7 +239,7 @@ fn optional_json(bytes: &Bytes) -> Result<Value, ApiError> {
 /// "base_version": n}` for an edit, and a `"reason"` the proposer sees.
 #[utoipa::path(post, path = "/api/proposals/{id}/approve", tag = "community", params(("id" = String, Path, format = Uuid)), security(("bearer" = []), ("session" = [], "csrf" = [])),
     request_body(content = Option<schemas::Approval>, description = "Optional: the moderator's edits"),
-    responses((status = 200, body = schemas::Approved), Errors))]
+    responses((status = 200, description = "Approved: the proposal and what it wrote", body = schemas::Approved), Errors))]
 async fn approve(
     State(state): State<AppState>,
     caller: Caller,
@@ -300,7 +300,7 @@ async fn approve(
 /// proposer sees.
 #[utoipa::path(post, path = "/api/proposals/{id}/reject", tag = "community", params(("id" = String, Path, format = Uuid)), security(("bearer" = []), ("session" = [], "csrf" = [])),
     request_body = schemas::Reason,
-    responses((status = 200, body = schemas::Queued), Errors))]
+    responses((status = 200, description = "Rejected: the proposal with its reason", body = schemas::Queued), Errors))]
 async fn reject(
     State(state): State<AppState>,
     caller: Caller,

@@ -197,7 +197,7 @@ async fn accept_invite(
 
 /// The role matrix: who may do what, as data and as Markdown.
 #[utoipa::path(get, path = "/api/roles", tag = "accounts",
-    responses((status = 200, body = serde_json::Value), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "The role matrix: what each role may do", body = serde_json::Value), super::openapi::schemas::Errors))]
 async fn roles() -> Json<Value> {
     Json(json!({ "matrix": MATRIX, "markdown": matrix::markdown() }))
 }

@@ -30,10 +30,10 @@ pub(super) struct Doc;
 const CACHE_CONTROL: &str = "public, no-cache";
 
 /// A Mapbox Vector Tile of the assets, clustered at low zooms.
-#[utoipa::path(get, path = "/tiles/assets/{z}/{x}/{file}", tag = "maps",
+#[utoipa::path(get, path = "/tiles/assets/{z}/{x}/{file}", operation_id = "assetTile", tag = "maps",
     params(("z" = u8, Path, maximum = 22), ("x" = u32, Path), ("file" = String, Path, description = "`{y}.mvt`"),
         ("capital" = Option<String>, Query), ("category" = Option<String>, Query)),
-    responses((status = 200, content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
+    responses((status = 200, description = "A Mapbox Vector Tile of the assets (layer assets)", content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
         (status = 304, description = "Unchanged (If-None-Match)"), super::openapi::schemas::Errors))]
 async fn tile(
     State(state): State<AppState>,

@@ -33,7 +33,7 @@ pub(super) struct Doc;
 /// Every asset that matches (no paging), as a GeoJSON file.
 #[utoipa::path(get, path = "/api/export.geojson", tag = "transfer",
     params(params::Place, params::Filters),
-    responses((status = 200, content_type = "application/geo+json",
+    responses((status = 200, description = "Every public asset as GeoJSON", content_type = "application/geo+json",
         body = super::openapi::schemas::ExportCollection), Errors))]
 async fn export_geojson(state: State<AppState>, params: Params) -> Result<Response, ApiError> {
     download(state, params, Format::GeoJson).await
@@ -42,7 +42,7 @@ async fn export_geojson(state: State<AppState>, params: Params) -> Result<Respon
 /// The same as CSV, one row an asset.
 #[utoipa::path(get, path = "/api/export.csv", tag = "transfer",
     params(params::Place, params::Filters),
-    responses((status = 200, content_type = "text/csv", body = String), Errors))]
+    responses((status = 200, description = "Every public asset as CSV", content_type = "text/csv", body = String), Errors))]
 async fn export_csv(state: State<AppState>, params: Params) -> Result<Response, ApiError> {
     download(state, params, Format::Csv).await
 }
@@ -83,7 +83,7 @@ async fn download(
         ("dry_run" = Option<bool>, Query), ("skip_invalid" = Option<bool>, Query)),
     request_body(content = serde_json::Value, description = "A GeoJSON FeatureCollection (at most 64 MiB)"),
     security(("bearer" = []), ("session" = [], "csrf" = [])),
-    responses((status = 200, body = crate::import::Report), Errors))]
+    responses((status = 200, description = "What the import read, created, updated, left unchanged and rejected", body = crate::import::Report), Errors))]
 async fn upload(
     State(state): State<AppState>,
     params: Params,

@@ -38,7 +38,7 @@ fn verifier(caller: &Caller) -> &'static str {
 #[utoipa::path(post, path = "/api/assets/{id}/verify", tag = "community",
     params(("id" = String, Path, format = Uuid)),
     security(("bearer" = []), ("session" = [], "csrf" = [])),
-    responses((status = 200, body = schemas::Feature), Errors))]
+    responses((status = 200, description = "Verified: the asset as stored", body = schemas::Feature), Errors))]
 async fn verify(
     State(state): State<AppState>,
     caller: Caller,

@@ -28,7 +28,7 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 }
 
 /// Every account (admins).
-#[utoipa::path(get, path = "/api/users", tag = "accounts",
+#[utoipa::path(get, path = "/api/users", operation_id = "listUsers", tag = "accounts",
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, description = "Every account", body = super::openapi::bodies::Users), Errors))]
 async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {

@@ -54,7 +54,7 @@ pub const CONSENT: [(&str, &str); 3] = [
 
 /// What a person offering a skill agrees to: `shown`, `to_whom`, `withdraw`.
 #[utoipa::path(get, path = "/api/consent", tag = "community",
-    responses((status = 200, body = std::collections::BTreeMap<String, String>), super::openapi::schemas::Errors))]
+    responses((status = 200, description = "The consent words a person agrees to", body = std::collections::BTreeMap<String, String>), super::openapi::schemas::Errors))]
 async fn consent() -> Json<Value> {
     let map: serde_json::Map<String, Value> = CONSENT
         .iter()

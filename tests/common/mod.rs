@@ -240,3 +240,25 @@ macro_rules! on_both_stores {
         }
     };
 }
+
+/// openapi-spec-validator's verdict on `doc`: Ok, or its complaint.
+pub fn validate_openapi(doc: &Value) -> Result<(), String> {
+    let program = std::env::var("ASSETMAP_OPENAPI_SPEC_VALIDATOR")
+        .unwrap_or_else(|_| "openapi-spec-validator".into());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, serde_json::to_vec(doc).unwrap()).unwrap();
+    let out = std::process::Command::new(&program)
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} is needed (scripts/test.sh installs it): {e}"));
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
