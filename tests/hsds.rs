@@ -215,6 +215,18 @@ async fn the_api_serves_every_service_valid_and_no_person(backend: Backend) {
         .all(|s| s["organization_id"] == fund["organization_id"]));
     let found = get(&app, "/hsds/services?search=lunch%20club").await;
     assert_eq!(found["contents"][0]["name"], "Sale Lunch Club");
+    // Search reads the category too: the sample's food banks are named by
+    // their operator ("Trussell Trust, Sale"), not "food bank".
+    let (_, banks) = app
+        .get_json("/api/assets?category=food_bank&limit=100")
+        .await;
+    let banks = banks["features"].as_array().unwrap().len();
+    let found = get(&app, "/hsds/services?search=food%20bank&per_page=100").await;
+    assert!(banks > 0);
+    assert!(
+        found["total_items"].as_u64().unwrap() >= banks as u64,
+        "{found}"
+    );
     let near = get(
         &app,
         "/hsds/service_at_locations?postcode=M15%204AB&proximity=300",

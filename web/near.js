@@ -145,15 +145,15 @@ function referralActions() {
   print.textContent = t("near_print");
   print.addEventListener("click", () => {
     document.body.dataset.print = "referral";
+    // Until the printing is over: some browsers (Safari on iOS) return from
+    // print() at once and print afterwards.
+    window.addEventListener("afterprint", () => delete document.body.dataset.print, { once: true });
     window.print();
-    delete document.body.dataset.print;
   });
   const link = document.createElement("a");
   link.id = "near-link";
   link.href = location.href;
   link.textContent = t("near_link");
-  link.addEventListener("focus", () => (link.href = location.href));
-  link.addEventListener("mouseenter", () => (link.href = location.href));
   p.append(print, " ", link);
   return p;
 }

@@ -51,4 +51,8 @@ export function writeHash() {
     if (near.picks.length) params.set("pick", near.picks.join(","));
   }
   history.replaceState(null, "", `#${params.toString().replaceAll("%2F", "/").replaceAll("%2C", ",")}`);
+  // The referral's own link is copied or shared as it stands (a long press
+  // on a phone hovers and focuses nothing): keep it the page's address.
+  const link = document.getElementById("near-link");
+  if (link) link.href = location.href;
 }

@@ -177,7 +177,20 @@ impl Filters {
     fn accepts(&self, dir: &Directory, service: &Obj) -> bool {
         let field = |k: &str| service.get(k).and_then(Value::as_str).unwrap_or("");
         if let Some(needle) = &self.search {
-            let hay = format!("{}\n{}", field("name"), field("description")).to_lowercase();
+            // The category's name too: a food bank is rarely called one.
+            let terms: Vec<&str> = dir
+                .linked("attribute", "link_id", hsds::id_of(service))
+                .filter_map(|a| a.get("taxonomy_term_id").and_then(Value::as_str))
+                .filter_map(|t| dir.find("taxonomy_term", t))
+                .filter_map(|t| t.get("name").and_then(Value::as_str))
+                .collect();
+            let hay = format!(
+                "{}\n{}\n{}",
+                field("name"),
+                field("description"),
+                terms.join("\n")
+            )
+            .to_lowercase();
             if !hay.contains(needle.as_str()) {
                 return false;
             }
@@ -279,7 +292,7 @@ async fn organization(
     Ok(Json(Value::Object(nest::organization_full(&dir, o))))
 }
 
-#[utoipa::path(get, path = "/hsds/service_at_locations", tag = "hsds", params(super::openapi::params::HsdsList),
+#[utoipa::path(get, path = "/hsds/service_at_locations", tag = "hsds", params(super::openapi::params::HsdsList, super::openapi::params::HsdsNear),
     responses((status = 200, description = "A page", body = super::openapi::bodies::HsdsPage<super::openapi::bodies::HsdsServiceAtLocation>), super::openapi::schemas::Errors))]
 async fn service_at_locations(
     State(state): State<AppState>,

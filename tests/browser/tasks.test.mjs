@@ -135,6 +135,8 @@ test("a referral for three needs from one postcode takes four actions, and its l
     const kept = groups[1].ids[0];
     await page.check(`#near-results li:has(button[data-id='${kept}']) .keep input`);
     const link = page.url();
+    // The page's own "Link to this referral" is that address, untouched.
+    assert.equal(await page.getAttribute("#near-link", "href"), link);
     assert.match(link, /pc=M32(\+|%20)0JG/);
     assert.match(link, /needs=food_bank,gp,sports_club/);
     assert.match(link, new RegExp(`pick=${kept}`));
@@ -148,13 +150,14 @@ test("a referral for three needs from one postcode takes four actions, and its l
     });
     await page.click("#near-print");
     assert.equal(await page.evaluate(() => window.printedAs), "referral");
-    await page.evaluate(() => (document.body.dataset.print = "referral"));
+    // It stays a referral's printout until the browser says printing is over.
     await page.emulateMedia({ media: "print" });
     const printed = await page.$$eval("#near-results li", (els) => els.filter((e) => e.offsetParent !== null).map((e) => e.querySelector("button").dataset.id));
     assert.deepEqual(printed, [kept]);
     for (const hidden of ["#map", "#legend", "#needs", "#near-print"]) assert.equal(await page.isVisible(hidden), false, hidden);
     await page.emulateMedia({ media: "screen" });
-    await page.evaluate(() => delete document.body.dataset.print);
+    await page.evaluate(() => window.dispatchEvent(new Event("afterprint")));
+    assert.equal(await page.evaluate(() => document.body.dataset.print), undefined);
     const again = await openMap(browser, server.base, { width, height, hash: new URL(link).hash });
     await again.page.waitForFunction(() => document.body.dataset.near === "ready");
     const ids = await again.page.$$eval("#near-results ol[data-need] button[data-id]", (els) => els.map((e) => e.dataset.id));

@@ -71,18 +71,25 @@ pub struct HsdsList {
     /// 50 by default, at most 1,000.
     #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<u32>,
-    /// Words in the name or description.
+    /// Words in the name, the description or the category.
     pub search: Option<String>,
     pub organization_id: Option<String>,
     pub taxonomy_term_id: Option<String>,
     /// A day or an RFC 3339 time.
     pub modified_after: Option<String>,
-    /// Services at locations near this postcode, nearest first.
-    pub postcode: Option<String>,
-    /// Metres from `postcode`.
-    pub proximity: Option<f64>,
     /// The nested records in the list.
     pub full: Option<bool>,
     /// Only `json`.
     pub format: Option<String>,
+}
+
+/// Nearness, which the HSDS API reference offers on
+/// `/service_at_locations` only.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HsdsNear {
+    /// Services at locations near this postcode, nearest first.
+    pub postcode: Option<String>,
+    /// Metres from `postcode`.
+    pub proximity: Option<f64>,
 }
