@@ -1,52 +1,33 @@
 //! Batched writes: rows bound as one JSON array per statement.
 
+use super::cells::{asset_cells, Cell};
 use super::Statements;
 use crate::domain::Asset;
 use crate::store::{failed, Change, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sqlx::{Database, Encode, Type};
 use uuid::Uuid;
 
-/// An asset as a JSON row keyed by column name, for the batch statements.
+/// An asset as a JSON row keyed by column name, for the batch statements:
+/// the same columns and values as the bulk paths bind (`asset_cells`).
 fn asset_row(asset: &Asset, expected_version: Option<i64>) -> serde_json::Value {
-    let d = &asset.draft;
-    let p = asset.placement();
-    let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339());
-    serde_json::json!({
-        "asset_id": asset.id.to_string(),
-        "name": d.name,
-        "capital": d.capital().as_str(),
-        "category": d.category,
-        "description": d.description,
-        "geom": crate::domain::geometry_json(&d.geometry).to_string(),
-        "point_lon": p.point[0],
-        "point_lat": p.point[1],
-        "min_lon": p.min[0],
-        "min_lat": p.min[1],
-        "max_lon": p.max[0],
-        "max_lat": p.max[1],
-        "address": d.address,
-        "postcode": d.postcode,
-        "website": d.website,
-        "email": d.email,
-        "phone": d.phone,
-        "opening_hours": d.opening_hours,
-        "accessibility": d.accessibility,
-        "tags": serde_json::to_string(&d.tags).expect("tags serialise"),
-        "source": d.source,
-        "status": d.status.as_str(),
-        "visibility": d.visibility().as_str(),
-        "consent_at": time(d.consent().then_some(asset.created_at)),
-        "verified_at": time(d.verified_at),
-        "verified_by": d.verified_by,
-        "search_text": d.search_text(),
-        "created_at": asset.created_at.to_rfc3339(),
-        "created_by": asset.created_by,
-        "updated_at": asset.updated_at.to_rfc3339(),
-        "updated_by": asset.updated_by,
-        "version": asset.version,
-        "expected_version": expected_version,
-    })
+    let mut cells = asset_cells(asset);
+    if let Some(v) = expected_version {
+        let last = cells.len() - 1;
+        cells[last].1 = Cell::Int(v);
+    }
+    let row = cells.into_iter().map(|(column, cell)| {
+        let value = match cell {
+            Cell::Null => serde_json::Value::Null,
+            Cell::Text(s) => s.into_owned().into(),
+            Cell::Float(f) => f.into(),
+            Cell::Int(i) => i.into(),
+            Cell::Time(t) => t.to_rfc3339().into(),
+            Cell::Geometry(g) => crate::domain::geometry_json(g).to_string().into(),
+        };
+        (column.to_string(), value)
+    });
+    serde_json::Value::Object(row.collect())
 }
 
 /// Rows per statement: large enough that an import makes few round
