@@ -46,7 +46,7 @@ fn directory(state: &AppState) -> Arc<Directory> {
             return dir.clone();
         }
     }
-    let views = index.entries().filter_map(|e| index.view(e.id));
+    let views = index.views();
     let dir = Arc::new(hsds::directory_of(views, state.registry.vocabulary()));
     *cache = Some((registry, generation, dir.clone()));
     dir

@@ -10,7 +10,7 @@ use std::path::Path;
 pub fn write(registry: &Registry, dir: &Path) -> anyhow::Result<String> {
     let directory = {
         let index = registry.index();
-        let views = index.entries().filter_map(|e| index.view(e.id));
+        let views = index.views();
         hsds::directory_of(views, registry.vocabulary())
     };
     hsds::tabular::write(&directory, dir)?;

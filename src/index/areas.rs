@@ -117,9 +117,9 @@ impl AssetIndex {
         self.in_bbox(&bbox, filter)
             .into_iter()
             .filter(|h| {
-                self.get(h.id).is_some_and(|e| {
+                self.view(h.id).is_some_and(|v| {
                     areas
-                        .assign(e.point, &area.level)
+                        .assign(v.point, &area.level)
                         .is_some_and(|a| a.code == area.code)
                 })
             })

@@ -1,45 +1,57 @@
 use super::IndexRecord;
 use crate::domain::{Capital, Status};
-use rstar::{PointDistance, RTreeObject, AABB};
+use rstar::{Envelope, PointDistance, RTreeObject, SelectionFunction, AABB};
 use uuid::Uuid;
 
 /// An interned category, so that an entry stays a few dozen bytes.
+/// Categories come from the vocabulary: a few hundred at most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CategoryId(pub(super) u32);
+pub struct CategoryId(pub(super) u16);
 
 /// One asset in the tree: its bounds for box queries and a point on it for
 /// distances. For an area-only asset both are the generalised cell centre.
+/// `slot` is where its public view is kept.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub id: Uuid,
-    pub version: i64,
     pub point: [f64; 2],
     pub envelope: AABB<[f64; 2]>,
     pub capital: Capital,
     pub category: CategoryId,
     pub status: Status,
+    pub(super) slot: u32,
 }
 
 impl Entry {
-    pub(super) fn new(r: &IndexRecord, category: CategoryId) -> Entry {
+    pub(super) fn new(r: &IndexRecord, category: CategoryId, slot: u32) -> Entry {
         let placement = r.placement.for_visibility(r.visibility);
         Entry {
             id: r.id,
-            version: r.version,
             point: placement.point,
             envelope: AABB::from_corners(placement.min, placement.max),
             capital: r.capital,
             category,
             status: r.status,
+            slot,
         }
     }
 }
 
-/// Identity is the asset id: `RTree::remove` finds an entry by its envelope
-/// and then by equality.
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.id == other.id
+/// Finds the entry of one slot for removal: its point lies inside its
+/// envelope, so only the nodes whose bounds hold that point are searched
+/// (every node when the point is not known).
+pub(super) struct AtSlot {
+    pub point: Option<[f64; 2]>,
+    pub slot: u32,
+}
+
+impl SelectionFunction<Entry> for AtSlot {
+    fn should_unpack_parent(&self, envelope: &AABB<[f64; 2]>) -> bool {
+        self.point.is_none_or(|p| envelope.contains_point(&p))
+    }
+
+    fn should_unpack_leaf(&self, leaf: &Entry) -> bool {
+        leaf.slot == self.slot
     }
 }
 

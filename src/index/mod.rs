@@ -8,16 +8,19 @@ mod areas;
 mod entry;
 mod filter;
 mod row;
+mod slots;
 mod view;
 
 pub use areas::AreaSet;
 pub use entry::{CategoryId, Entry};
 pub use filter::Filter;
-pub use row::PublicRow;
+pub use row::{view_of, PublicRow, Times};
 pub use view::{Field, PublicAsset};
 
 use crate::domain::{haversine_m, BBox, Capital, LonLat, Placement, Status, Visibility};
+use entry::AtSlot;
 use rstar::{RTree, AABB};
+use slots::Slots;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -33,8 +36,9 @@ pub struct IndexRecord {
     pub visibility: Visibility,
     pub placement: Placement,
     /// The public view, where the record came with one (writes, the
-    /// change log and start-up do; tests of the tree alone need not).
-    pub view: Option<Box<PublicAsset>>,
+    /// change log and start-up do; tests of the tree alone need not, and
+    /// get a view with no text).
+    pub view: Option<PublicAsset>,
 }
 
 /// One answer: an asset and, where the query has a centre, its distance.
@@ -47,15 +51,14 @@ pub struct Hit {
 #[derive(Default)]
 pub struct AssetIndex {
     tree: RTree<Entry>,
-    by_id: HashMap<Uuid, Entry>,
+    /// The read model: each live asset's public view, by slot and by id.
+    slots: Slots,
     category_ids: HashMap<String, CategoryId>,
     /// The version at which each asset was archived: a change-log reader
     /// that fetched an older state just before the archive must not bring
     /// the asset back.
     archived: HashMap<Uuid, i64>,
     last_seq: i64,
-    /// The read model: each live asset's public view.
-    views: HashMap<Uuid, Box<PublicAsset>>,
     /// Bumped by every change applied: caches of rendered answers key on it.
     generation: u64,
 }
@@ -64,34 +67,27 @@ impl AssetIndex {
     /// Builds the tree in one bulk load, which packs it far better (and
     /// faster) than inserting one by one.
     pub fn bulk_load(records: impl IntoIterator<Item = IndexRecord>, last_seq: i64) -> Self {
-        let mut index = AssetIndex::default();
-        let mut entries = Vec::new();
-        for mut r in records {
-            if r.status == Status::Archived {
-                continue;
-            }
-            let e = index.entry_for(&r);
-            if let Some(view) = r.view.take() {
-                index.views.insert(e.id, view);
-            }
-            index.by_id.insert(e.id, e.clone());
-            entries.push(e);
-        }
-        index.tree = RTree::bulk_load(entries);
-        index.last_seq = last_seq;
-        index
+        let records = records.into_iter();
+        let mut loader = Loader::with_capacity(records.size_hint().0);
+        records.for_each(|r| loader.push(r));
+        loader.finish(last_seq)
     }
 
-    fn entry_for(&mut self, r: &IndexRecord) -> Entry {
+    /// Stores the record's view and makes its tree entry.
+    fn admit(&mut self, mut r: IndexRecord) -> Entry {
         let category = self.intern(&r.category);
-        Entry::new(r, category)
+        let view = r.view.take().unwrap_or_else(|| PublicAsset::bare(&r));
+        let slot = self.slots.insert(view);
+        Entry::new(&r, category, slot)
     }
 
     fn intern(&mut self, category: &str) -> CategoryId {
         if let Some(id) = self.category_ids.get(category) {
             return *id;
         }
-        let id = CategoryId(self.category_ids.len() as u32);
+        let id = CategoryId(
+            u16::try_from(self.category_ids.len()).expect("fewer than 65,536 categories"),
+        );
         self.category_ids.insert(category.to_string(), id);
         id
     }
@@ -101,11 +97,11 @@ impl AssetIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.by_id.len()
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
+        self.len() == 0
     }
 
     /// The bounds of everything indexed, `[[west, south], [east, north]]`.
@@ -127,14 +123,12 @@ impl AssetIndex {
     /// makes it, once from the change log) and replicas converge whatever
     /// order they hear of changes in.
     pub fn apply(&mut self, r: &IndexRecord) -> bool {
-        if let Some(old) = self.by_id.get(&r.id) {
+        if let Some(old) = self.slots.get(r.id) {
             if old.version >= r.version {
                 return false;
             }
-            let old = old.clone();
-            self.tree.remove(&old);
-            self.by_id.remove(&r.id);
-            self.views.remove(&r.id);
+            let (slot, old) = self.slots.remove(r.id).expect("just found");
+            self.remove_entry(old.point, slot);
         } else if self.archived.get(&r.id).is_some_and(|v| *v >= r.version) {
             return false;
         }
@@ -143,13 +137,25 @@ impl AssetIndex {
             self.archived.insert(r.id, r.version);
             return true;
         }
-        if let Some(view) = &r.view {
-            self.views.insert(r.id, view.clone());
-        }
-        let e = self.entry_for(r);
-        self.tree.insert(e.clone());
-        self.by_id.insert(r.id, e);
+        let e = self.admit(r.clone());
+        self.tree.insert(e);
         true
+    }
+
+    fn remove_entry(&mut self, point: [f64; 2], slot: u32) {
+        if self
+            .tree
+            .remove_with_selection_function(AtSlot {
+                point: Some(point),
+                slot,
+            })
+            .is_none()
+        {
+            // Not where its view says: look everywhere rather than leave
+            // a stale entry pointing at a slot about to be reused.
+            self.tree
+                .remove_with_selection_function(AtSlot { point: None, slot });
+        }
     }
 
     /// Records the sequence number up to which the change log was read.
@@ -237,11 +243,7 @@ impl AssetIndex {
 
     /// Every live entry, for brute-force checks and whole-map answers.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.by_id.values()
-    }
-
-    pub fn get(&self, id: Uuid) -> Option<&Entry> {
-        self.by_id.get(&id)
+        self.tree.iter()
     }
 
     /// Live entries whose bounds meet the box from `lo` to `hi` (no
@@ -253,7 +255,18 @@ impl AssetIndex {
 
     /// The public view of a live asset.
     pub fn view(&self, id: Uuid) -> Option<&PublicAsset> {
-        self.views.get(&id).map(|v| &**v)
+        self.slots.get(id)
+    }
+
+    /// Every live asset's view, in no particular order: for questions
+    /// about all of them, faster than walking the tree.
+    pub fn views(&self) -> impl Iterator<Item = &PublicAsset> {
+        self.slots.iter()
+    }
+
+    /// The public view of an entry the tree gave.
+    pub fn view_of(&self, e: &Entry) -> Option<&PublicAsset> {
+        self.slots.at(e.slot)
     }
 
     /// Changes with every write applied, so a cached answer can tell
@@ -281,7 +294,72 @@ impl IndexRecord {
             status: asset.draft.status,
             visibility: asset.draft.visibility(),
             placement,
-            view: Some(Box::new(PublicAsset::of(asset, placement))),
+            view: Some(PublicAsset::of(asset, placement)),
         }
+    }
+}
+
+/// Builds an index from records as a store streams them: each view is
+/// stored as it arrives, and the tree is bulk loaded once at the end.
+pub struct Loader {
+    index: AssetIndex,
+    entries: Vec<Entry>,
+}
+
+impl Loader {
+    /// `n` is how many records are expected (a guess is fine).
+    pub fn with_capacity(n: usize) -> Loader {
+        Loader {
+            index: AssetIndex {
+                slots: Slots::with_capacity(n),
+                ..AssetIndex::default()
+            },
+            entries: Vec::with_capacity(n),
+        }
+    }
+
+    /// Makes room for `n` more records.
+    pub fn reserve(&mut self, n: usize) {
+        self.index.slots.reserve(n);
+        self.entries.reserve(n);
+    }
+
+    pub fn push(&mut self, r: IndexRecord) {
+        if r.status == Status::Archived {
+            return;
+        }
+        // A store lists each asset once; a repeat keeps the newer.
+        if let Some(old) = self.index.slots.get(r.id) {
+            if old.version >= r.version {
+                return;
+            }
+            let (slot, _) = self.index.slots.remove(r.id).expect("just found");
+            self.entries.retain(|e| e.slot != slot);
+        }
+        let e = self.index.admit(r);
+        self.entries.push(e);
+    }
+
+    pub fn finish(mut self, last_seq: i64) -> AssetIndex {
+        self.index.slots.shrink_to_fit();
+        // rstar cuts the entries into groups with `split_off`, so each group
+        // keeps the capacity of the slab it was cut from, and the leaves
+        // reuse those buffers: a million entries held 700 MB more than they
+        // fill. A clone allocates every node at its length.
+        self.index.tree = RTree::bulk_load(self.entries).clone();
+        self.index.last_seq = last_seq;
+        give_back_freed_memory();
+        self.index
+    }
+}
+
+/// A load frees as much as it keeps (rows, the tree's first draft), in
+/// small pieces among the ones kept, and glibc holds on to freed memory:
+/// a million assets left 370 MB resident that nothing used.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

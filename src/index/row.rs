@@ -1,10 +1,11 @@
 //! The public columns the store hands over with each index record (at
 //! start-up and with each change-log row), and the view built from them.
 
-use super::view::{Field, Meta, PublicAsset, Texts};
+use super::view::{Meta, PublicAsset};
 use super::IndexRecord;
 use chrono::{DateTime, Utc};
 use geo::Geometry;
+use std::collections::BTreeMap;
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct PublicRow {
@@ -29,39 +30,69 @@ pub struct PublicRow {
 
 impl PublicRow {
     pub fn into_view(self, r: &IndexRecord) -> Result<PublicAsset, String> {
-        let mut texts = Texts {
-            tags: serde_json::from_str(&self.tags).map_err(|e| format!("tags: {e}"))?,
-            ..Texts::default()
-        };
-        for (f, v) in [
-            (Field::Name, Some(self.name)),
-            (Field::Description, self.description),
-            (Field::Address, self.address),
-            (Field::Postcode, self.postcode),
-            (Field::Website, self.website),
-            (Field::Email, self.email),
-            (Field::Phone, self.phone),
-            (Field::OpeningHours, self.opening_hours),
-            (Field::Accessibility, self.accessibility),
-            (Field::Source, self.source),
-            (Field::VerifiedBy, self.verified_by),
-        ] {
-            texts.set(f, v);
-        }
-        let shape = self.geom.as_deref().map(parse_shape).transpose()?;
-        let meta = Meta {
-            id: r.id,
-            version: r.version,
-            capital: r.capital,
-            category: r.category.clone(),
-            status: r.status,
-            visibility: r.visibility,
+        let fields = [
+            Some(self.name.as_str()),
+            self.description.as_deref(),
+            self.address.as_deref(),
+            self.postcode.as_deref(),
+            self.website.as_deref(),
+            self.email.as_deref(),
+            self.phone.as_deref(),
+            self.opening_hours.as_deref(),
+            self.accessibility.as_deref(),
+            self.source.as_deref(),
+            self.verified_by.as_deref(),
+        ];
+        let times = Times {
             created_at: self.created_at,
             updated_at: self.updated_at,
             verified_at: self.verified_at,
         };
-        Ok(PublicAsset::new(meta, texts, r.placement, shape))
+        view_of(r, fields, &self.tags, times, self.geom.as_deref())
     }
+}
+
+/// When a record was created, last updated and last verified.
+pub struct Times {
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub verified_at: Option<DateTime<Utc>>,
+}
+
+/// The public view of a record from its stored columns: the text fields
+/// in `Field::ALL` order, the tags as JSON text, and the geometry as
+/// GeoJSON where it is more than a point.
+pub fn view_of(
+    r: &IndexRecord,
+    fields: [Option<&str>; 11],
+    tags: &str,
+    times: Times,
+    geom: Option<&str>,
+) -> Result<PublicAsset, String> {
+    // Most assets have no tags: skip the parser for them.
+    let tags: BTreeMap<String, String> = match tags {
+        "{}" => BTreeMap::new(),
+        t => serde_json::from_str(t).map_err(|e| format!("tags: {e}"))?,
+    };
+    let shape = geom.map(parse_shape).transpose()?;
+    let meta = Meta {
+        id: r.id,
+        version: r.version,
+        capital: r.capital,
+        category: &r.category,
+        status: r.status,
+        visibility: r.visibility,
+        created_at: times.created_at,
+        updated_at: times.updated_at,
+        verified_at: times.verified_at,
+    };
+    Ok(PublicAsset::from_parts(
+        meta,
+        fields,
+        tags,
+        r.placement,
+        shape,
+    ))
 }
 
 /// Stored geometries were checked when written; this only decodes them,

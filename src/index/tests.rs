@@ -131,7 +131,7 @@ fn newer_versions_replace_older_and_archives_stay_archived() {
     let everywhere: BBox = "-180,-90,180,90".parse().unwrap();
     let hits = index.in_bbox(&everywhere, &Filter::default());
     assert_eq!(hits.len(), 1);
-    assert_eq!(index.get(r1.id).unwrap().point, [50.0, 50.0]);
+    assert_eq!(index.view(r1.id).unwrap().point, [50.0, 50.0]);
     let mut archived = moved.clone();
     archived.version = 3;
     archived.status = Status::Archived;
@@ -150,7 +150,7 @@ fn area_only_assets_are_indexed_at_their_cell() {
     let mut person = record(&mut rng, -2.34567, 53.41234);
     person.visibility = Visibility::AreaOnly;
     let index = AssetIndex::bulk_load(vec![person.clone()], 0);
-    let p = index.get(person.id).unwrap().point;
+    let p = index.view(person.id).unwrap().point;
     assert!((p[0] - -2.345).abs() < 1e-9 && (p[1] - 53.415).abs() < 1e-9);
 }
 

@@ -101,11 +101,11 @@ impl Texts {
 
 /// Everything else a public record carries besides its text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Meta {
+pub struct Meta<'a> {
     pub id: Uuid,
     pub version: i64,
     pub capital: Capital,
-    pub category: String,
+    pub category: &'a str,
     pub status: Status,
     pub visibility: Visibility,
     pub created_at: DateTime<Utc>,
@@ -158,7 +158,7 @@ impl PublicAsset {
             id: asset.id,
             version: asset.version,
             capital: d.capital(),
-            category: d.category.clone(),
+            category: &d.category,
             status: d.status,
             visibility: d.visibility(),
             created_at: asset.created_at,
@@ -172,6 +172,23 @@ impl PublicAsset {
         PublicAsset::new(meta, texts, placement, shape)
     }
 
+    /// A view with no text, for records that came without one (tests of
+    /// the tree alone).
+    pub fn bare(r: &super::IndexRecord) -> PublicAsset {
+        let meta = Meta {
+            id: r.id,
+            version: r.version,
+            capital: r.capital,
+            category: &r.category,
+            status: r.status,
+            visibility: r.visibility,
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+            verified_at: None,
+        };
+        PublicAsset::new(meta, Texts::default(), r.placement, None)
+    }
+
     /// Builds the view from its parts; `shape` is the exact geometry when
     /// it is not a point (ignored for area-only assets, shown as a point).
     pub fn new(
@@ -180,13 +197,44 @@ impl PublicAsset {
         placement: Placement,
         shape: Option<Geometry<f64>>,
     ) -> PublicAsset {
+        if meta.visibility == Visibility::AreaOnly {
+            texts.apply_person_rule();
+        }
+        let fields = texts.fields.each_ref().map(Option::as_deref);
+        let packed = pack(fields, &texts.tags);
+        PublicAsset::packed(meta, packed, placement, shape)
+    }
+
+    /// The same from borrowed text, as a store's scan reads it: for an
+    /// exact asset (nearly all) nothing is copied but into the packed bytes.
+    pub fn from_parts(
+        meta: Meta,
+        fields: [Option<&str>; 11],
+        tags: BTreeMap<String, String>,
+        placement: Placement,
+        shape: Option<Geometry<f64>>,
+    ) -> PublicAsset {
+        if meta.visibility == Visibility::AreaOnly {
+            let texts = Texts {
+                fields: fields.map(|f| f.map(str::to_string)),
+                tags,
+            };
+            return PublicAsset::new(meta, texts, placement, shape);
+        }
+        let packed = pack(fields, &tags);
+        PublicAsset::packed(meta, packed, placement, shape)
+    }
+
+    fn packed(
+        meta: Meta,
+        packed: Box<[u8]>,
+        placement: Placement,
+        shape: Option<Geometry<f64>>,
+    ) -> PublicAsset {
         let placement = placement.for_visibility(meta.visibility);
         let shape = match meta.visibility {
             Visibility::Exact => shape.map(Box::new),
-            Visibility::AreaOnly => {
-                texts.apply_person_rule();
-                None
-            }
+            Visibility::AreaOnly => None,
         };
         PublicAsset {
             id: meta.id,
@@ -196,11 +244,11 @@ impl PublicAsset {
             verified_at: meta.verified_at,
             point: placement.point,
             shape,
-            category: intern(&meta.category),
+            category: intern(meta.category),
             capital: meta.capital,
             status: meta.status,
             visibility: meta.visibility,
-            packed: pack(&texts),
+            packed,
         }
     }
 
@@ -273,13 +321,14 @@ fn intern(category: &str) -> &'static str {
     s
 }
 
-fn pack(texts: &Texts) -> Box<[u8]> {
-    let mut out = Vec::new();
-    for f in &texts.fields {
-        put(&mut out, f.as_deref());
+fn pack(fields: [Option<&str>; 11], tags: &BTreeMap<String, String>) -> Box<[u8]> {
+    let len = fields.iter().flatten().map(|f| f.len() + 2).sum::<usize>() + 12;
+    let mut out = Vec::with_capacity(len);
+    for f in fields {
+        put(&mut out, f);
     }
-    put_varint(&mut out, texts.tags.len());
-    for (k, v) in &texts.tags {
+    put_varint(&mut out, tags.len());
+    for (k, v) in tags {
         put(&mut out, Some(k));
         put(&mut out, Some(v));
     }

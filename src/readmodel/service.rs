@@ -45,10 +45,8 @@ impl Registry {
             .map(crate::import::dataset_prefix)
             .collect();
         let index = self.index();
-        let holds = index.entries().any(|e| {
-            index
-                .view(e.id)
-                .and_then(|v| v.texts()[Field::Source as usize])
+        let holds = index.views().any(|v| {
+            v.text(Field::Source)
                 .is_some_and(|s| prefixes.iter().any(|p| s.starts_with(p.as_str())))
         });
         holds

@@ -11,7 +11,7 @@ mod writes;
 pub use query::{AssetQuery, Interval, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 
 use crate::domain::{Asset, FieldError, Postcode, Vocabulary};
-use crate::index::{AreaSet, AssetIndex};
+use crate::index::{AreaSet, AssetIndex, Loader};
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -65,8 +65,17 @@ pub struct Registry {
 impl Registry {
     /// Loads the index from the store in one bulk load.
     pub async fn open(store: Arc<dyn Store>, vocabulary: Vocabulary) -> Result<Registry> {
-        let (records, last_seq) = store.index_records().await?;
-        let index = AssetIndex::bulk_load(records, last_seq);
+        let started = std::time::Instant::now();
+        let mut loader = Loader::with_capacity(0);
+        let last_seq = store.load_index(&mut loader).await?;
+        let read = started.elapsed();
+        let index = loader.finish(last_seq);
+        tracing::info!(
+            assets = index.len(),
+            read_ms = read.as_millis() as u64,
+            tree_ms = (started.elapsed() - read).as_millis() as u64,
+            "read model loaded"
+        );
         let registry = Registry {
             store,
             index: RwLock::new(index),

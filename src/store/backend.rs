@@ -2,13 +2,13 @@
 //! between them is a handful of constants here and the SQL dialect in
 //! `sql.rs`.
 
-use super::failed;
 use super::sql::{
     self, AreaRow, AssetRow, ChangeRow, IndexRow, PostcodeRow, Statements, VersionRow,
 };
+use super::{failed, scan};
 use super::{Change, LoggedChange, Result, Store, Version};
 use crate::domain::{Area, Asset, Postcode};
-use crate::index::IndexRecord;
+use crate::index::Loader;
 use async_trait::async_trait;
 use futures_util::future::BoxFuture;
 use sqlx::{
@@ -31,6 +31,12 @@ pub trait Backend: Database {
         sql: &'a Statements,
         changes: &'a [Change],
     ) -> BoxFuture<'a, Result<i64>>;
+
+    /// Reads every live asset into `loader`, inside the open snapshot.
+    fn scan_index<'a>(
+        tx: &'a mut Transaction<'static, Self>,
+        loader: &'a mut Loader,
+    ) -> BoxFuture<'a, Result<()>>;
 }
 
 impl Backend for Postgres {
@@ -52,6 +58,29 @@ impl Backend for Postgres {
             }
         })
     }
+
+    fn scan_index<'a>(
+        tx: &'a mut Transaction<'static, Self>,
+        loader: &'a mut Loader,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let mut copy = tx
+                .copy_out_raw(&scan::postgres::statement())
+                .await
+                .map_err(failed("index scan"))?;
+            let mut parser = scan::postgres::Parser::default();
+            while let Some(chunk) = futures_util::TryStreamExt::try_next(&mut copy)
+                .await
+                .map_err(failed("index scan"))?
+            {
+                parser.feed(&chunk, |row| {
+                    loader.push(row.into_record()?);
+                    Ok(())
+                })?;
+            }
+            parser.finish()
+        })
+    }
 }
 
 impl Backend for Sqlite {
@@ -68,6 +97,21 @@ impl Backend for Sqlite {
         changes: &'a [Change],
     ) -> BoxFuture<'a, Result<i64>> {
         Box::pin(sql::prepared::write_changes(tx, sql, changes))
+    }
+
+    fn scan_index<'a>(
+        tx: &'a mut Transaction<'static, Self>,
+        loader: &'a mut Loader,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let mut handle = tx.lock_handle().await.map_err(failed("index scan"))?;
+            // Blocks this task for the length of the scan: it runs once, at
+            // start-up, before anything else is served.
+            scan::sqlite::scan(handle.as_raw_handle(), &scan::sqlite::statement(), |row| {
+                loader.push(row.into_record()?);
+                Ok(())
+            })
+        })
     }
 }
 
@@ -176,7 +220,7 @@ where
         Ok(sql::in_order(ids, sql::convert_all(rows)?))
     }
 
-    async fn index_records(&self) -> Result<(Vec<IndexRecord>, i64)> {
+    async fn load_index(&self, loader: &mut Loader) -> Result<i64> {
         let mut tx = self.pool.begin().await.map_err(failed("begin"))?;
         if let Some(snapshot) = DB::SNAPSHOT {
             sqlx::query(snapshot)
@@ -188,20 +232,14 @@ where
             .fetch_one(&mut *tx)
             .await
             .map_err(failed("last_seq"))?;
-        // Streamed and converted row by row: the compact records are all
-        // that is ever held, not every row's text as well.
-        let mut records = Vec::new();
-        {
-            let mut rows = sqlx::query_as::<_, IndexRow>(&self.sql.index_records).fetch(&mut *tx);
-            while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows)
-                .await
-                .map_err(failed("index_records"))?
-            {
-                records.push(IndexRecord::try_from(row)?);
-            }
-        }
+        let (live,): (i64,) = sqlx::query_as(&self.sql.live_count)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(failed("live_count"))?;
+        loader.reserve(usize::try_from(live).unwrap_or(0));
+        DB::scan_index(&mut tx, loader).await?;
         tx.commit().await.map_err(failed("commit"))?;
-        Ok((records, last_seq))
+        Ok(last_seq)
     }
 
     async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<LoggedChange>> {

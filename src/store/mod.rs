@@ -5,6 +5,7 @@ mod account_rows;
 pub mod accounts;
 mod backend;
 mod postgres;
+mod scan;
 mod sql;
 mod sqlite;
 
@@ -14,7 +15,7 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{Area, Asset, Postcode};
-use crate::index::IndexRecord;
+use crate::index::{IndexRecord, Loader};
 use async_trait::async_trait;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -148,9 +149,9 @@ pub trait Store: Send + Sync + 'static {
     /// The assets with these ids, in the order given; missing ids are skipped.
     async fn get_many(&self, ids: &[Uuid]) -> Result<Vec<Asset>>;
 
-    /// What the index needs of every asset not archived, and the change-log
-    /// position it reflects.
-    async fn index_records(&self) -> Result<(Vec<IndexRecord>, i64)>;
+    /// Streams what the index needs of every asset not archived into
+    /// `loader`, and returns the change-log position it reflects.
+    async fn load_index(&self, loader: &mut Loader) -> Result<i64>;
 
     /// Changes after `seq`, oldest first, each with its asset's current state.
     async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<LoggedChange>>;

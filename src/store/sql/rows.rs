@@ -144,7 +144,7 @@ impl TryFrom<IndexRow> for IndexRecord {
             .public
             .into_view(&record)
             .map_err(|e| corrupt("public view", id, e))?;
-        record.view = Some(Box::new(view));
+        record.view = Some(view);
         Ok(record)
     }
 }
