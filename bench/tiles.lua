@@ -12,7 +12,7 @@ for line in io.lines(os.getenv("VIEWPORTS") or "bench/out/viewports.txt") do
   local x = math.floor((lon + 180) / 360 * scale)
   local r = math.rad(lat)
   local y = math.floor((1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * scale)
-  tiles[#tiles + 1] = string.format("/tiles/assets/%d/%d/%d.mvt", z, x, y)
+  tiles[#tiles + 1] = string.format(os.getenv("TILE_PATH") or "/tiles/assets/%d/%d/%d.mvt", z, x, y)
 end
 local i = 0
 local counter = 0
