@@ -384,9 +384,11 @@ impl<'a> Reader<'a> {
         self.take();
     }
 
-    /// Packed from `&str`s, so always UTF-8.
     fn next(&mut self) -> Option<&'a str> {
-        self.take()
-            .map(|b| std::str::from_utf8(b).expect("packed from str"))
+        // SAFETY: `pack` is the only writer, and it copies whole `&str`s
+        // (each field and tag at its own length), so every slice `take`
+        // returns is one of them: valid UTF-8. Checking again cost 2.5 %
+        // of a bbox answer.
+        self.take().map(|b| unsafe { std::str::from_utf8_unchecked(b) })
     }
 }
