@@ -7,6 +7,9 @@
 #   bbox req/s, p99   wrk -t2 -c16 on loopback  vs  PostGIS alone (pgbench,
 #                     4 clients, the same boxes as one json_agg statement)
 #   trivial route     /api/categories, the server's own ceiling
+#   tiles             the z6-z16 mix  vs  Martin 1.14, cache off, on the same
+#                     PostGIS table (bench/tiles_martin.sh, when martin is
+#                     installed; MARTIN=path)
 # Usage: bash bench/load.sh [postgis|sqlite|all]   (DURATION=20s by default)
 # Needs wrk, pgbench, ogr2ogr (Debian: wrk, postgresql-client, gdal-bin) and
 # PostgreSQL with PostGIS at ASSETMAP_TEST_PG.
@@ -81,6 +84,11 @@ if [ "$which" = all ] || [ "$which" = postgis ]; then
   secs=${DURATION%s}
   tps=$(pgbench -n -c4 -j2 -T"$secs" -f bench/bbox_postgis.sql "$PG/assetmap_bench" 2>/dev/null | awk '/^tps/ {print $3; exit}')
   say "| PostGIS alone, same boxes, json_agg (pgbench -c4) | | $tps req/s (median $median assets a box) |"
+  if command -v "${MARTIN:-martin}" >/dev/null; then
+    DURATION=$DURATION bash bench/tiles_martin.sh "$PG/assetmap_bench" | tail -n +3 | tee -a "$out"
+  else
+    say "| tiles against Martin 1.14 | not run: martin not installed (see bench/tiles_martin.sh) | |"
+  fi
 fi
 
 if [ "$which" = all ] || [ "$which" = sqlite ]; then

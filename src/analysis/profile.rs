@@ -48,7 +48,7 @@ pub fn profile_targets(index: &AssetIndex) -> Vec<Vec<[f64; 2]>> {
     let mut targets = vec![Vec::new(); Capital::ALL.len()];
     let filter = Filter::default();
     for e in index.entries().filter(|e| filter.accepts(e)) {
-        let i = Capital::ALL.iter().position(|c| *c == e.capital);
+        let i = Capital::ALL.iter().position(|c| *c == e.capital());
         targets[i.expect("every capital is in ALL")].push(e.point);
     }
     targets

@@ -64,8 +64,8 @@ impl Filter {
     }
 
     pub fn accepts(&self, e: &Entry) -> bool {
-        self.capitals & e.capital.bit() != 0
-            && self.statuses.contains(&e.status)
+        self.capitals & e.capital().bit() != 0
+            && self.statuses.contains(&e.status())
             && self
                 .categories
                 .as_ref()

@@ -389,6 +389,7 @@ impl<'a> Reader<'a> {
         // (each field and tag at its own length), so every slice `take`
         // returns is one of them: valid UTF-8. Checking again cost 2.5 %
         // of a bbox answer.
-        self.take().map(|b| unsafe { std::str::from_utf8_unchecked(b) })
+        self.take()
+            .map(|b| unsafe { std::str::from_utf8_unchecked(b) })
     }
 }

@@ -131,7 +131,7 @@ fn place<'a>(
             let (x, y) = tile.project(e.point)?;
             Some(TilePoint {
                 id: e.id,
-                capital: e.capital,
+                capital: e.capital(),
                 x,
                 y,
             })

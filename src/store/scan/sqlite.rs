@@ -8,6 +8,7 @@
 use super::{columns, parse_time, ScanRow, FIRST_TEXT};
 use crate::index::Times;
 use crate::store::StoreError;
+use chrono::{DateTime, Utc};
 use libsqlite3_sys as ffi;
 use std::ffi::{c_int, CStr, CString};
 use std::ptr::{self, NonNull};
@@ -61,17 +62,37 @@ pub fn scan(
         return Err(error(db, "preparing the index scan"));
     };
     let stmt = Statement(stmt);
+    let mut times = TimeCache::default();
     loop {
         // SAFETY: a prepared statement on an open handle.
         match unsafe { ffi::sqlite3_step(stmt.0.as_ptr()) } {
-            ffi::SQLITE_ROW => each(read_row(&stmt)?)?,
+            ffi::SQLITE_ROW => each(read_row(&stmt, &mut times)?)?,
             ffi::SQLITE_DONE => return Ok(()),
             _ => return Err(error(db, "reading the index scan")),
         }
     }
 }
 
-fn read_row(stmt: &Statement) -> Result<ScanRow<'_>, StoreError> {
+/// The last time text read and what it said: rows written together (an
+/// import) share their times, so most rows skip the parser.
+#[derive(Default)]
+struct TimeCache {
+    text: String,
+    time: Option<DateTime<Utc>>,
+}
+
+impl TimeCache {
+    fn parse(&mut self, text: &str) -> Option<DateTime<Utc>> {
+        if self.text != text {
+            self.time = parse_time(text);
+            self.text.clear();
+            self.text.push_str(text);
+        }
+        self.time
+    }
+}
+
+fn read_row<'s>(stmt: &'s Statement, cache: &mut TimeCache) -> Result<ScanRow<'s>, StoreError> {
     let col = Column(stmt);
     let id_text = col.text(0)?.unwrap_or_default();
     let id = Uuid::parse_str(id_text)
@@ -81,10 +102,12 @@ fn read_row(stmt: &Statement) -> Result<ScanRow<'_>, StoreError> {
             StoreError::Corrupt(format!("asset {id}: no {}", super::COLUMNS[i as usize]))
         })
     };
-    let time = |i: c_int| -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+    let mut time = |i: c_int| -> Result<Option<DateTime<Utc>>, StoreError> {
         col.text(i)?
             .map(|t| {
-                parse_time(t).ok_or_else(|| StoreError::Corrupt(format!("asset {id}: time {t}")))
+                cache
+                    .parse(t)
+                    .ok_or_else(|| StoreError::Corrupt(format!("asset {id}: time {t}")))
             })
             .transpose()
     };
