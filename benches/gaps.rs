@@ -87,6 +87,27 @@ fn median(mut d: Vec<Duration>) -> Duration {
     d[d.len() / 2]
 }
 
+fn phases(index: &AssetIndex, areas: &AreaSet) {
+    use assetmap::analysis::{target_points, Residents};
+    let params = GapParams::defaults("lsoa", vec![Capital::Social]);
+    let t = Instant::now();
+    let targets = target_points(index, &params);
+    let snap = t.elapsed();
+    let t = Instant::now();
+    let residents = Residents::new(areas, &[], "lsoa");
+    let res = t.elapsed();
+    let t = Instant::now();
+    let n = targets.iter().filter(|p| areas.assign(**p, "lsoa").is_some()).count();
+    let assign = t.elapsed();
+    let t = Instant::now();
+    let tree = rstar::RTree::bulk_load(targets.clone());
+    let build = t.elapsed();
+    let t = Instant::now();
+    let all = assetmap::analysis::gaps_for(index, areas, &residents, &params);
+    let whole = t.elapsed();
+    println!("phases (social): snapshot {snap:.2?}, residents {res:.2?}, assign {assign:.2?} ({n}), tree {build:.2?} ({}), gaps_for {whole:.2?} ({})", tree.size(), all.rows.len());
+}
+
 fn in_memory(index: &AssetIndex, areas: &AreaSet) -> (Duration, usize) {
     let mut times = Vec::new();
     let mut gaps_found = 0;
@@ -211,8 +232,12 @@ fn main() {
     let index = AssetIndex::bulk_load(records.clone(), 0);
     let set = AreaSet::new(areas.clone());
     println!("index and area tree built in {:.1?}", build.elapsed());
+    phases(&index, &set);
     let (memory, gaps_found) = in_memory(&index, &set);
     println!("in memory: all five capitals over {} LSOAs: {:.2?} (median of {RUNS}); {gaps_found} area-capital gaps", areas.len(), memory);
+    if std::env::var_os("GAPS_BENCH_NO_SQL").is_some() {
+        return;
+    }
     let rt = tokio::runtime::Runtime::new().unwrap();
     match rt.block_on(postgis(&areas, &records)) {
         Some((sql, load)) => {

@@ -1,36 +1,52 @@
-//! Areas in memory: boundaries in an R-tree of their bounds, so that
+//! Areas in memory: boundaries in a grid of their bounds per level, so that
 //! "which area is this point in" and "what is in this area" answer without
 //! the store.
 
 use super::{AssetIndex, Filter, Hit};
 use crate::domain::{Area, BBox};
+use super::grid::Grid;
+use geo::coordinate_position::CoordPos;
 use geo::{BoundingRect, Coord, CoordinatePosition};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use rstar::AABB;
 use std::collections::HashMap;
 
-type Bounds = GeomWithData<Rectangle<[f64; 2]>, usize>;
+/// The areas of one level, with a grid of their bounds: assigning a
+/// point looks only at areas of its level whose bounds can hold it.
+#[derive(Default)]
+struct Level {
+    /// Indices into `AreaSet::areas`, in the order the areas were given.
+    members: Vec<usize>,
+    bounds: Vec<([f64; 2], [f64; 2])>,
+    grid: Option<Grid>,
+}
+
+/// About this many areas' bounds to a grid cell: finer grids list each
+/// area in more cells, coarser ones test more bounds per point.
+const AREAS_PER_CELL: f64 = 0.5;
 
 #[derive(Default)]
 pub struct AreaSet {
     areas: Vec<Area>,
     by_code: HashMap<String, usize>,
-    tree: RTree<Bounds>,
+    levels: HashMap<String, Level>,
 }
 
 impl AreaSet {
     pub fn new(areas: Vec<Area>) -> AreaSet {
-        let bounds = areas
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let r = a.geometry.bounding_rect()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    i,
-                ))
-            })
-            .collect();
+        let mut levels: HashMap<String, Level> = HashMap::new();
+        for (i, a) in areas.iter().enumerate() {
+            let level = levels.entry(a.level.clone()).or_default();
+            level.members.push(i);
+            let r = a.geometry.bounding_rect();
+            // No bounds (an empty geometry): nothing is inside it.
+            level.bounds.push(r.map_or(
+                ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+                |r| ([r.min().x, r.min().y], [r.max().x, r.max().y]),
+            ));
+        }
+        for level in levels.values_mut() {
+            level.grid = Some(Grid::new(&level.bounds, AREAS_PER_CELL));
+        }
         let by_code = areas
             .iter()
             .enumerate()
@@ -39,7 +55,7 @@ impl AreaSet {
         AreaSet {
             areas,
             by_code,
-            tree: RTree::bulk_load(bounds),
+            levels,
         }
     }
 
@@ -52,38 +68,53 @@ impl AreaSet {
     }
 
     pub fn levels(&self) -> Vec<String> {
-        let mut levels: Vec<String> = self.areas.iter().map(|a| a.level.clone()).collect();
+        let mut levels: Vec<String> = self.levels.keys().cloned().collect();
         levels.sort();
-        levels.dedup();
         levels
     }
 
+    /// The areas of a level, in the order they were given: the positions
+    /// `position` answers with.
     pub fn at_level<'a>(&'a self, level: &'a str) -> impl Iterator<Item = &'a Area> + 'a {
-        self.areas.iter().filter(move |a| a.level == level)
+        self.levels
+            .get(level)
+            .into_iter()
+            .flat_map(|l| l.members.iter().map(|i| &self.areas[*i]))
     }
 
     /// The one area of `level` a point belongs to. A point inside an area
     /// belongs to it; a point on a boundary shared by several belongs to
     /// the one with the lowest code, so that it is counted exactly once.
     pub fn assign(&self, point: [f64; 2], level: &str) -> Option<&Area> {
+        let l = self.levels.get(level)?;
+        self.position(point, level).map(|p| &self.areas[l.members[p]])
+    }
+
+    /// As `assign`, as the area's place in `at_level(level)`.
+    pub fn position(&self, point: [f64; 2], level: &str) -> Option<usize> {
+        let l = self.levels.get(level)?;
+        let grid = l.grid.as_ref()?;
         let coord = Coord {
             x: point[0],
             y: point[1],
         };
-        let mut on_boundary: Option<&Area> = None;
-        for b in self.tree.locate_all_at_point(&point) {
-            let area = &self.areas[b.data];
-            if area.level != level {
+        let mut on_boundary: Option<usize> = None;
+        for &k in grid.at(point) {
+            let k = k as usize;
+            let (min, max) = l.bounds[k];
+            if point[0] < min[0] || point[0] > max[0] || point[1] < min[1] || point[1] > max[1] {
                 continue;
             }
+            let area = &self.areas[l.members[k]];
             match area.geometry.coordinate_position(&coord) {
-                geo::coordinate_position::CoordPos::Inside => return Some(area),
-                geo::coordinate_position::CoordPos::OnBoundary => {
-                    if on_boundary.is_none_or(|a| area.code < a.code) {
-                        on_boundary = Some(area);
+                CoordPos::Inside => return Some(k),
+                CoordPos::OnBoundary => {
+                    let lower = |b: usize| area.code < self.areas[l.members[b]].code;
+                    if on_boundary.is_none_or(lower) {
+                        on_boundary = Some(k);
                     }
                 }
-                geo::coordinate_position::CoordPos::Outside => {}
+                CoordPos::Outside => {}
             }
         }
         on_boundary

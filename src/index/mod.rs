@@ -7,6 +7,7 @@
 mod areas;
 mod entry;
 mod filter;
+pub mod grid;
 mod row;
 mod view;
 
