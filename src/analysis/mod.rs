@@ -17,7 +17,8 @@ pub use params::{
 };
 pub use population::{Method, PopulationPoint};
 pub use profile::{
-    profile, profile_from, profile_targets, profile_with, LevelMedian, Profile, ProfileRow};
+    profile, profile_from, profile_targets, profile_with, LevelMedian, Profile, ProfileRow,
+};
 pub use residents::Residents;
 
 use crate::domain::{Area, Postcode};
@@ -118,14 +119,16 @@ pub fn gaps_for_targets(
         "residents are placed per level"
     );
     let level: Vec<&Area> = areas.at_level(&params.level).collect();
+    // Assigned in the grid's order, cell after cell: neighbouring points
+    // fall in the same few areas, which stay in the cache.
+    let targets = Targets::new(targets);
     let mut counts = vec![0usize; level.len()];
-    for k in parallel::map(targets, |p| areas.position(*p, &params.level))
+    for k in parallel::map(targets.points(), |p| areas.position(*p, &params.level))
         .into_iter()
         .flatten()
     {
         counts[k] += 1;
     }
-    let targets = Targets::new(targets);
     let positions: Vec<usize> = (0..level.len()).collect();
     let mut rows = parallel::map(&positions, |k| {
         let (points, method) = &residents.by_area[*k];

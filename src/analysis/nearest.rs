@@ -9,7 +9,7 @@ use crate::index::grid::Grid;
 /// About this many points to a cell: enough that the search around a
 /// resident finds one in the first cells it reads, few enough that each
 /// cell read is short.
-const POINTS_PER_CELL: f64 = 2.0;
+const POINTS_PER_CELL: f64 = 0.25;
 
 pub(super) struct Targets {
     grid: Grid,
@@ -23,6 +23,11 @@ impl Targets {
         let grid = Grid::new(&bounds, POINTS_PER_CELL);
         let points = grid.items().iter().map(|i| points[*i as usize]).collect();
         Targets { grid, points }
+    }
+
+    /// The targets, those of each cell together.
+    pub(super) fn points(&self) -> &[[f64; 2]] {
+        &self.points
     }
 
     /// Metres to the nearest target; infinite when there is none. Any
@@ -96,13 +101,19 @@ mod tests {
         let points: Vec<[f64; 2]> = (0..3_000)
             .map(|i| {
                 let t = i as f64;
-                [-3.0 + (t * 0.618).fract() * 2.0, 51.0 + (t * 0.377).fract() * 1.5]
+                [
+                    -3.0 + (t * 0.618).fract() * 2.0,
+                    51.0 + (t * 0.377).fract() * 1.5,
+                ]
             })
             .collect();
         let targets = Targets::new(&points);
         for i in 0..500 {
             let t = i as f64;
-            let at = [-3.5 + (t * 0.271).fract() * 3.0, 50.5 + (t * 0.733).fract() * 2.5];
+            let at = [
+                -3.5 + (t * 0.271).fract() * 3.0,
+                50.5 + (t * 0.733).fract() * 2.5,
+            ];
             let brute = points
                 .iter()
                 .map(|p| haversine_m(at, *p))

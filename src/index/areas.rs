@@ -2,27 +2,12 @@
 //! "which area is this point in" and "what is in this area" answer without
 //! the store.
 
+use super::level::Level;
 use super::{AssetIndex, Filter, Hit};
 use crate::domain::{Area, BBox};
-use super::grid::Grid;
-use geo::coordinate_position::CoordPos;
-use geo::{BoundingRect, Coord, CoordinatePosition};
+use geo::BoundingRect;
 use rstar::AABB;
 use std::collections::HashMap;
-
-/// The areas of one level, with a grid of their bounds: assigning a
-/// point looks only at areas of its level whose bounds can hold it.
-#[derive(Default)]
-struct Level {
-    /// Indices into `AreaSet::areas`, in the order the areas were given.
-    members: Vec<usize>,
-    bounds: Vec<([f64; 2], [f64; 2])>,
-    grid: Option<Grid>,
-}
-
-/// About this many areas' bounds to a grid cell: finer grids list each
-/// area in more cells, coarser ones test more bounds per point.
-const AREAS_PER_CELL: f64 = 0.5;
 
 #[derive(Default)]
 pub struct AreaSet {
@@ -33,20 +18,14 @@ pub struct AreaSet {
 
 impl AreaSet {
     pub fn new(areas: Vec<Area>) -> AreaSet {
-        let mut levels: HashMap<String, Level> = HashMap::new();
+        let mut members: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, a) in areas.iter().enumerate() {
-            let level = levels.entry(a.level.clone()).or_default();
-            level.members.push(i);
-            let r = a.geometry.bounding_rect();
-            // No bounds (an empty geometry): nothing is inside it.
-            level.bounds.push(r.map_or(
-                ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
-                |r| ([r.min().x, r.min().y], [r.max().x, r.max().y]),
-            ));
+            members.entry(a.level.clone()).or_default().push(i);
         }
-        for level in levels.values_mut() {
-            level.grid = Some(Grid::new(&level.bounds, AREAS_PER_CELL));
-        }
+        let levels = members
+            .into_iter()
+            .map(|(name, members)| (name, Level::new(&areas, members)))
+            .collect();
         let by_code = areas
             .iter()
             .enumerate()
@@ -87,37 +66,13 @@ impl AreaSet {
     /// the one with the lowest code, so that it is counted exactly once.
     pub fn assign(&self, point: [f64; 2], level: &str) -> Option<&Area> {
         let l = self.levels.get(level)?;
-        self.position(point, level).map(|p| &self.areas[l.members[p]])
+        self.position(point, level)
+            .map(|p| &self.areas[l.members[p]])
     }
 
     /// As `assign`, as the area's place in `at_level(level)`.
     pub fn position(&self, point: [f64; 2], level: &str) -> Option<usize> {
-        let l = self.levels.get(level)?;
-        let grid = l.grid.as_ref()?;
-        let coord = Coord {
-            x: point[0],
-            y: point[1],
-        };
-        let mut on_boundary: Option<usize> = None;
-        for &k in grid.at(point) {
-            let k = k as usize;
-            let (min, max) = l.bounds[k];
-            if point[0] < min[0] || point[0] > max[0] || point[1] < min[1] || point[1] > max[1] {
-                continue;
-            }
-            let area = &self.areas[l.members[k]];
-            match area.geometry.coordinate_position(&coord) {
-                CoordPos::Inside => return Some(k),
-                CoordPos::OnBoundary => {
-                    let lower = |b: usize| area.code < self.areas[l.members[b]].code;
-                    if on_boundary.is_none_or(lower) {
-                        on_boundary = Some(k);
-                    }
-                }
-                CoordPos::Outside => {}
-            }
-        }
-        on_boundary
+        self.levels.get(level)?.position(&self.areas, point)
     }
 
     /// The bounds of an area, for a first cut from the asset index.

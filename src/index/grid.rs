@@ -28,7 +28,11 @@ impl Grid {
         let cells = (bounds.len() as f64 / per_cell).clamp(1.0, MAX_CELLS as f64);
         // Square cells (in degrees): the side that gives about `cells` of them.
         let side = ((w * h) / cells).sqrt().max(w / cells).max(h / cells);
-        let side = if side > 0.0 && side.is_finite() { side } else { 1.0 };
+        let side = if side > 0.0 && side.is_finite() {
+            side
+        } else {
+            1.0
+        };
         let dim = |extent: f64| ((extent / side).floor() as usize + 1).min(MAX_CELLS);
         let mut grid = Grid {
             lo,
@@ -66,12 +70,36 @@ impl Grid {
         if !has_bounds(min, max) {
             return;
         }
+        self.cells(min, max).for_each(|c| f(self.index(c)));
+    }
+
+    /// The cells meeting the box from `min` to `max`, clamped to the grid.
+    pub fn cells(&self, min: [f64; 2], max: [f64; 2]) -> impl Iterator<Item = [usize; 2]> {
         let (a, b) = (self.cell_of(min), self.cell_of(max));
-        for y in a[1]..=b[1] {
-            for x in a[0]..=b[0] {
-                f(y * self.dims[0] + x);
-            }
-        }
+        (a[1]..=b[1]).flat_map(move |y| (a[0]..=b[0]).map(move |x| [x, y]))
+    }
+
+    /// A cell's place in a `Vec` of one value per cell.
+    pub fn index(&self, cell: [usize; 2]) -> usize {
+        cell[1] * self.dims[0] + cell[0]
+    }
+
+    pub fn cell_count(&self) -> usize {
+        self.dims[0] * self.dims[1]
+    }
+
+    /// The cell a point falls in, unless it falls outside the grid (where
+    /// `cell_of` would clamp it to an edge cell).
+    pub fn cell_within(&self, p: [f64; 2]) -> Option<[usize; 2]> {
+        let raw = |k: usize| ((p[k] - self.lo[k]) / self.cell).floor();
+        let (x, y) = (raw(0), raw(1));
+        let inside = x >= 0.0 && y >= 0.0 && x < self.dims[0] as f64 && y < self.dims[1] as f64;
+        inside.then_some([x as usize, y as usize])
+    }
+
+    /// A point of the cell, near its middle.
+    pub fn centre(&self, cell: [usize; 2]) -> [f64; 2] {
+        [0, 1].map(|k| self.lo[k] + (cell[k] as f64 + 0.5) * self.cell)
     }
 
     /// The cell a point falls in, clamped to the grid. Monotonic in each
@@ -98,7 +126,7 @@ impl Grid {
 
     /// Where a cell's items are in `items()`.
     pub fn range(&self, cell: [usize; 2]) -> Range<usize> {
-        let c = cell[1] * self.dims[0] + cell[0];
+        let c = self.index(cell);
         self.starts[c] as usize..self.starts[c + 1] as usize
     }
 
@@ -114,9 +142,12 @@ impl Grid {
 
     /// The cells meeting the box from `min` to `max` (clamped to the grid),
     /// as ranges of `items()`.
-    pub fn ranges_in(&self, min: [f64; 2], max: [f64; 2]) -> impl Iterator<Item = Range<usize>> + '_ {
-        let (a, b) = (self.cell_of(min), self.cell_of(max));
-        (a[1]..=b[1]).flat_map(move |y| (a[0]..=b[0]).map(move |x| self.range([x, y])))
+    pub fn ranges_in(
+        &self,
+        min: [f64; 2],
+        max: [f64; 2],
+    ) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.cells(min, max).map(|c| self.range(c))
     }
 }
 
@@ -153,7 +184,12 @@ mod tests {
             .collect();
         let grid = Grid::new(&bounds, 2.0);
         for (i, (min, max)) in bounds.iter().enumerate() {
-            for p in [*min, *max, [min[0], max[1]], [(min[0] + max[0]) / 2.0, min[1]]] {
+            for p in [
+                *min,
+                *max,
+                [min[0], max[1]],
+                [(min[0] + max[0]) / 2.0, min[1]],
+            ] {
                 assert!(grid.at(p).contains(&(i as u32)), "{i} at {p:?}");
             }
         }

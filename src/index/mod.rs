@@ -8,6 +8,7 @@ mod areas;
 mod entry;
 mod filter;
 pub mod grid;
+mod level;
 mod row;
 mod view;
 

@@ -87,9 +87,7 @@ impl Registry {
                 by_level: HashMap::new(),
             };
         }
-        cache
-            .by_level
-            .insert(level.to_string(), residents.clone());
+        cache.by_level.insert(level.to_string(), residents.clone());
         (areas, residents)
     }
 
