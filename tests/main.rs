@@ -20,6 +20,7 @@ mod cli_errors;
 mod consistency;
 mod fuzz_regressions;
 mod gaps;
+mod gaps_writes;
 mod history;
 mod hostile_input;
 mod hsds;

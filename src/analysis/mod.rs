@@ -3,9 +3,12 @@
 //! areas of its level. Computed from the in-memory index and areas, so it
 //! is current after every write.
 
+mod nearest;
+mod parallel;
 mod params;
 mod population;
 mod profile;
+mod residents;
 mod stats;
 
 pub use params::{
@@ -13,14 +16,16 @@ pub use params::{
     MAX_DISTANCE_M,
 };
 pub use population::{Method, PopulationPoint};
-pub use profile::{profile, profile_from, profile_targets, LevelMedian, Profile, ProfileRow};
+pub use profile::{
+    profile, profile_from, profile_targets, profile_with, LevelMedian, Profile, ProfileRow,
+};
+pub use residents::Residents;
 
-use crate::domain::{haversine_m, BBox, LonLat, Postcode};
+use crate::domain::{Area, Postcode};
 use crate::index::{AreaSet, AssetIndex, Filter};
-use rstar::{RTree, AABB};
+use nearest::Targets;
 use serde::Serialize;
 use stats::{breaks, coverage, rank, weighted_median};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct GapRow {
@@ -57,41 +62,6 @@ pub struct GapReport {
     pub rows: Vec<GapRow>,
 }
 
-/// Where the residents of each area of one level are placed: worked out
-/// once per level and shared by every capital asked about.
-pub struct Residents<'a> {
-    level: String,
-    by_area: HashMap<&'a str, (Vec<PopulationPoint>, Method)>,
-}
-
-impl<'a> Residents<'a> {
-    pub fn new(areas: &'a AreaSet, postcodes: &[&Postcode], level: &'a str) -> Residents<'a> {
-        let (points, postcode_method) = population::postcode_points(postcodes, areas.all());
-        let mut by_area: HashMap<&str, (Vec<PopulationPoint>, Method)> = HashMap::new();
-        for p in points {
-            if let Some(a) = areas.assign(p.at, level) {
-                by_area
-                    .entry(a.code.as_str())
-                    .or_insert_with(|| (Vec::new(), postcode_method))
-                    .0
-                    .push(p);
-            }
-        }
-        for area in areas.at_level(level) {
-            by_area.entry(area.code.as_str()).or_insert_with(|| {
-                (
-                    population::area_point(area).into_iter().collect(),
-                    Method::AreaPoint,
-                )
-            });
-        }
-        Residents {
-            level: level.to_string(),
-            by_area,
-        }
-    }
-}
-
 /// Computes every measure for every area of `params.level`.
 pub fn gaps(
     index: &AssetIndex,
@@ -112,7 +82,7 @@ pub fn gaps_from(
     params: &GapParams,
 ) -> GapReport {
     let residents = Residents::new(areas, postcodes, &params.level);
-    gaps_for_targets(targets, areas, &residents, params)
+    gaps_for_targets(&targets, areas, &residents, params)
 }
 
 /// The points of the assets a question is about.
@@ -132,11 +102,14 @@ pub fn gaps_for(
     residents: &Residents,
     params: &GapParams,
 ) -> GapReport {
-    gaps_for_targets(target_points(index, params), areas, residents, params)
+    gaps_for_targets(&target_points(index, params), areas, residents, params)
 }
 
-pub(super) fn gaps_for_targets(
-    targets: Vec<[f64; 2]>,
+/// As `gaps`, from the points of the assets in question (`target_points`)
+/// and residents already placed for `params.level`: everything but the
+/// index, so that it runs without the index's lock.
+pub fn gaps_for_targets(
+    targets: &[[f64; 2]],
     areas: &AreaSet,
     residents: &Residents,
     params: &GapParams,
@@ -145,50 +118,64 @@ pub(super) fn gaps_for_targets(
         residents.level, params.level,
         "residents are placed per level"
     );
-    let level: Vec<_> = areas.at_level(&params.level).collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for p in &targets {
-        if let Some(a) = areas.assign(*p, &params.level) {
-            *counts.entry(a.code.as_str()).or_default() += 1;
-        }
-    }
+    let level: Vec<&Area> = areas.at_level(&params.level).collect();
+    // Assigned in the grid's order, cell after cell: neighbouring points
+    // fall in the same few areas, which stay in the cache.
     let targets = Targets::new(targets);
-
-    let mut rows: Vec<GapRow> = level
-        .iter()
-        .map(|area| {
-            let (points, method) = &residents.by_area[area.code.as_str()];
-            let method = *method;
-            let distances: Vec<(f64, f64)> = points
-                .iter()
-                .map(|p| (targets.nearest_m(p.at), p.weight))
-                .collect();
-            let count = counts.get(area.code.as_str()).copied().unwrap_or(0);
-            let per_1000 = area
-                .population
-                .filter(|p| *p > 0.0)
-                .map(|p| count as f64 * 1000.0 / p);
-            GapRow {
-                code: area.code.clone(),
-                name: area.name.clone(),
-                level: area.level.clone(),
-                population: area.population,
-                count,
-                per_1000,
-                coverage: coverage(&distances, params.distance_m),
-                nearest_m: weighted_median(&distances),
-                method,
-                rank: None,
-                quintile: None,
-                gap: false,
-            }
-        })
-        .collect();
+    let mut counts = vec![0usize; level.len()];
+    for k in parallel::map(targets.points(), |p| areas.position(*p, &params.level))
+        .into_iter()
+        .flatten()
+    {
+        counts[k] += 1;
+    }
+    let positions: Vec<usize> = (0..level.len()).collect();
+    let mut rows = parallel::map(&positions, |k| {
+        let (points, method) = &residents.by_area[*k];
+        row(level[*k], counts[*k], points, *method, &targets, params)
+    });
     rank(&mut rows, params.rank_by);
     for row in &mut rows {
         let empty_and_far = row.count == 0 && row.coverage.is_none_or(|c| c < params.min_coverage);
         row.gap = empty_and_far || row.quintile == Some(1);
     }
+    report(rows, params)
+}
+
+/// An area's measures, before it is ranked against the others.
+fn row(
+    area: &Area,
+    count: usize,
+    residents: &[PopulationPoint],
+    method: Method,
+    targets: &Targets,
+    params: &GapParams,
+) -> GapRow {
+    let distances: Vec<(f64, f64)> = residents
+        .iter()
+        .map(|p| (targets.nearest_m(p.at), p.weight))
+        .collect();
+    let per_1000 = area
+        .population
+        .filter(|p| *p > 0.0)
+        .map(|p| count as f64 * 1000.0 / p);
+    GapRow {
+        code: area.code.clone(),
+        name: area.name.clone(),
+        level: area.level.clone(),
+        population: area.population,
+        count,
+        per_1000,
+        coverage: coverage(&distances, params.distance_m),
+        nearest_m: weighted_median(&distances),
+        method,
+        rank: None,
+        quintile: None,
+        gap: false,
+    }
+}
+
+fn report(rows: Vec<GapRow>, params: &GapParams) -> GapReport {
     let breaks = breaks(&rows, params.rank_by);
     let methods: Vec<Method> = {
         let mut m: Vec<Method> = rows.iter().map(|r| r.method).collect();
@@ -207,39 +194,6 @@ pub(super) fn gaps_for_targets(
         params: params.clone(),
         breaks,
         rows,
-    }
-}
-
-/// The points of the assets a question is about, in a tree of their own:
-/// nearest-neighbour searches in the whole index would wade through every
-/// asset of other capitals first, which for a rare category is nearly all.
-struct Targets {
-    tree: RTree<[f64; 2]>,
-}
-
-impl Targets {
-    fn new(points: Vec<[f64; 2]>) -> Targets {
-        Targets {
-            tree: RTree::bulk_load(points),
-        }
-    }
-
-    /// Metres to the nearest target; infinite when there is none. The
-    /// tree's nearest in degrees bounds the true distance, and a box of that
-    /// radius holds the true nearest (as in `AssetIndex::nearest`).
-    fn nearest_m(&self, at: [f64; 2]) -> f64 {
-        let (Some(first), Ok(center)) =
-            (self.tree.nearest_neighbor(&at), LonLat::new(at[0], at[1]))
-        else {
-            return f64::INFINITY;
-        };
-        let bound = haversine_m(at, *first);
-        BBox::around(center, bound)
-            .rects()
-            .into_iter()
-            .flat_map(|(lo, hi)| self.tree.locate_in_envelope(&AABB::from_corners(lo, hi)))
-            .map(|p| haversine_m(at, *p))
-            .fold(bound, f64::min)
     }
 }
 

@@ -62,8 +62,20 @@ pub fn profile_from(
     code: &str,
     distance_m: f64,
 ) -> Option<Profile> {
+    let level = &areas.get(code)?.level;
+    let residents = Residents::new(areas, postcodes, level);
+    profile_with(targets, areas, &residents, code, distance_m)
+}
+
+/// As `profile_from`, with residents already placed for the area's level.
+pub fn profile_with(
+    targets: &[Vec<[f64; 2]>],
+    areas: &AreaSet,
+    residents: &Residents,
+    code: &str,
+    distance_m: f64,
+) -> Option<Profile> {
     let area = areas.get(code)?;
-    let residents = Residents::new(areas, postcodes, &area.level);
     let capitals = Capital::ALL
         .iter()
         .zip(targets)
@@ -72,7 +84,7 @@ pub fn profile_from(
                 distance_m,
                 ..GapParams::defaults(&area.level, vec![*capital])
             };
-            let report = gaps_for_targets(targets.clone(), areas, &residents, &params);
+            let report = gaps_for_targets(targets, areas, residents, &params);
             let median = |m: Measure| median(report.rows.iter().filter_map(|r| m.of(r)).collect());
             let level_median = LevelMedian {
                 count: median(Measure::Count),

@@ -1,35 +1,30 @@
-//! Areas in memory: boundaries in an R-tree of their bounds, so that
+//! Areas in memory: boundaries in a grid of their bounds per level, so that
 //! "which area is this point in" and "what is in this area" answer without
 //! the store.
 
+use super::level::Level;
 use super::{AssetIndex, Filter, Hit};
 use crate::domain::{Area, BBox};
-use geo::{BoundingRect, Coord, CoordinatePosition};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use geo::BoundingRect;
+use rstar::AABB;
 use std::collections::HashMap;
-
-type Bounds = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
 #[derive(Default)]
 pub struct AreaSet {
     areas: Vec<Area>,
     by_code: HashMap<String, usize>,
-    tree: RTree<Bounds>,
+    levels: HashMap<String, Level>,
 }
 
 impl AreaSet {
     pub fn new(areas: Vec<Area>) -> AreaSet {
-        let bounds = areas
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let r = a.geometry.bounding_rect()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    i,
-                ))
-            })
+        let mut members: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in areas.iter().enumerate() {
+            members.entry(a.level.clone()).or_default().push(i);
+        }
+        let levels = members
+            .into_iter()
+            .map(|(name, members)| (name, Level::new(&areas, members)))
             .collect();
         let by_code = areas
             .iter()
@@ -39,7 +34,7 @@ impl AreaSet {
         AreaSet {
             areas,
             by_code,
-            tree: RTree::bulk_load(bounds),
+            levels,
         }
     }
 
@@ -52,41 +47,32 @@ impl AreaSet {
     }
 
     pub fn levels(&self) -> Vec<String> {
-        let mut levels: Vec<String> = self.areas.iter().map(|a| a.level.clone()).collect();
+        let mut levels: Vec<String> = self.levels.keys().cloned().collect();
         levels.sort();
-        levels.dedup();
         levels
     }
 
+    /// The areas of a level, in the order they were given: the positions
+    /// `position` answers with.
     pub fn at_level<'a>(&'a self, level: &'a str) -> impl Iterator<Item = &'a Area> + 'a {
-        self.areas.iter().filter(move |a| a.level == level)
+        self.levels
+            .get(level)
+            .into_iter()
+            .flat_map(|l| l.members.iter().map(|i| &self.areas[*i]))
     }
 
     /// The one area of `level` a point belongs to. A point inside an area
     /// belongs to it; a point on a boundary shared by several belongs to
     /// the one with the lowest code, so that it is counted exactly once.
     pub fn assign(&self, point: [f64; 2], level: &str) -> Option<&Area> {
-        let coord = Coord {
-            x: point[0],
-            y: point[1],
-        };
-        let mut on_boundary: Option<&Area> = None;
-        for b in self.tree.locate_all_at_point(&point) {
-            let area = &self.areas[b.data];
-            if area.level != level {
-                continue;
-            }
-            match area.geometry.coordinate_position(&coord) {
-                geo::coordinate_position::CoordPos::Inside => return Some(area),
-                geo::coordinate_position::CoordPos::OnBoundary => {
-                    if on_boundary.is_none_or(|a| area.code < a.code) {
-                        on_boundary = Some(area);
-                    }
-                }
-                geo::coordinate_position::CoordPos::Outside => {}
-            }
-        }
-        on_boundary
+        let l = self.levels.get(level)?;
+        self.position(point, level)
+            .map(|p| &self.areas[l.members[p]])
+    }
+
+    /// As `assign`, as the area's place in `at_level(level)`.
+    pub fn position(&self, point: [f64; 2], level: &str) -> Option<usize> {
+        self.levels.get(level)?.position(&self.areas, point)
     }
 
     /// The bounds of an area, for a first cut from the asset index.

@@ -7,6 +7,8 @@
 mod areas;
 mod entry;
 mod filter;
+pub mod grid;
+mod level;
 mod loader;
 mod row;
 mod slots;

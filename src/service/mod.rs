@@ -2,12 +2,14 @@
 //! transaction with its change-log row, then to this server's index; reads
 //! take their spatial answer from the index and their records from the store.
 
+mod gaps;
 mod query;
 mod reads;
 mod reference;
 mod sync;
 mod writes;
 
+pub use gaps::GapQuestion;
 pub use query::{AssetQuery, Interval, Spatial, MAX_K, MAX_LIMIT, MAX_RADIUS_M};
 
 use crate::domain::{Asset, FieldError, Postcode, Vocabulary};
@@ -59,6 +61,7 @@ pub struct Registry {
     postcodes: RwLock<Arc<HashMap<String, Postcode>>>,
     /// The store's reference stamp when areas and postcodes were last read.
     reference_stamp: Mutex<String>,
+    residents: Mutex<gaps::ResidentsCache>,
     vocabulary: Vocabulary,
 }
 
@@ -82,6 +85,7 @@ impl Registry {
             areas: RwLock::default(),
             postcodes: RwLock::default(),
             reference_stamp: Mutex::default(),
+            residents: Mutex::default(),
             vocabulary,
         };
         registry.reload_areas().await?;

@@ -1,5 +1,4 @@
-//! Areas and postcodes as loaded from the store, and the gap analysis over
-//! them and the index.
+//! Areas and postcodes as loaded from the store.
 
 use super::{Registry, Result};
 use crate::domain::Postcode;
@@ -16,24 +15,6 @@ impl Registry {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         lookup.get(&crate::domain::normalise_postcode(raw)).cloned()
-    }
-
-    /// Gap analysis over the index and areas as they are now.
-    pub fn gaps(&self, params: &crate::analysis::GapParams) -> crate::analysis::GapReport {
-        let postcodes = self.postcodes();
-        let points: Vec<&Postcode> = postcodes.values().collect();
-        let areas = self.areas();
-        // The points under the lock, the work without it: writes go on.
-        let targets = crate::analysis::target_points(&self.index(), params);
-        crate::analysis::gaps_from(targets, &areas, &points, params)
-    }
-
-    pub fn profile(&self, code: &str, distance_m: f64) -> Option<crate::analysis::Profile> {
-        let postcodes = self.postcodes();
-        let points: Vec<&Postcode> = postcodes.values().collect();
-        let areas = self.areas();
-        let targets = crate::analysis::profile_targets(&self.index());
-        crate::analysis::profile_from(&targets, &areas, &points, code, distance_m)
     }
 
     pub fn postcodes(&self) -> Arc<HashMap<String, Postcode>> {
