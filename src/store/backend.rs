@@ -6,7 +6,7 @@ use super::failed;
 use super::sql::{
     self, AreaRow, AssetRow, ChangeRow, IndexRow, PostcodeRow, Statements, VersionRow,
 };
-use super::{Change, LoggedChange, Result, Store, Version};
+use super::{Batch, Change, LoggedChange, Result, Store, Version};
 use crate::domain::{Area, Asset, Postcode};
 use crate::index::IndexRecord;
 use async_trait::async_trait;
@@ -71,6 +71,9 @@ impl Backend for Sqlite {
     }
 }
 
+/// Changes a streamed write sends to the database at a time.
+const STREAM_BATCH: usize = 20_000;
+
 pub struct SqlStore<DB: Database> {
     pub(super) pool: Pool<DB>,
     pub(super) sql: Statements,
@@ -89,6 +92,18 @@ where
     for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
 {
+    /// The last sequence number handed out, as this transaction sees it.
+    async fn last_seq(&self, tx: &mut Transaction<'static, DB>) -> Result<i64>
+    where
+        (i64,): for<'r> sqlx::FromRow<'r, DB::Row>,
+    {
+        let (last,): (i64,) = sqlx::query_as(&self.sql.last_seq)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(failed("last_seq"))?;
+        Ok(last)
+    }
+
     /// Runs one bulk load of areas or postcodes and moves the reference
     /// stamp, in one transaction, so that servers see the load or nothing.
     async fn load_reference(
@@ -156,6 +171,40 @@ where
         let last = DB::write_changes(&mut tx, &self.sql, changes).await?;
         tx.commit().await.map_err(failed("commit"))?;
         Ok(last)
+    }
+
+    async fn write_stream(
+        &self,
+        mut batches: tokio::sync::mpsc::Receiver<Batch>,
+    ) -> Result<Option<i64>> {
+        let mut tx = self
+            .pool
+            .begin_with(DB::BEGIN_WRITE)
+            .await
+            .map_err(failed("begin"))?;
+        let mut pending = Vec::new();
+        let mut last = None;
+        while let Some(batch) = batches.recv().await {
+            let commit = matches!(batch, Batch::Commit);
+            if let Batch::Changes(changes) = batch {
+                pending.extend(changes);
+            }
+            // Written in large batches: each costs a few round trips.
+            if pending.len() >= STREAM_BATCH || (commit && !pending.is_empty()) {
+                last = Some(DB::write_changes(&mut tx, &self.sql, &pending).await?);
+                pending.clear();
+            }
+            if commit {
+                let last = match last {
+                    Some(last) => last,
+                    None => self.last_seq(&mut tx).await?,
+                };
+                tx.commit().await.map_err(failed("commit"))?;
+                return Ok(Some(last));
+            }
+        }
+        // The sender gave up (rejects, or an error): nothing lands.
+        Ok(None)
     }
 
     async fn get(&self, id: Uuid) -> Result<Option<Asset>> {
