@@ -64,7 +64,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         skip_invalid: args.skip_invalid,
         actor: "cli".into(),
     };
-    let (report, _) = if is_geojson(&name) {
+    let report = if is_geojson(&name) {
         let (records, reader) = stream_geojson(file.clone());
         let done =
             import::run_stream(store.as_ref(), &vocabulary, &mapping, records, &options).await;
@@ -72,7 +72,9 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         done?
     } else {
         let records = read_records(&args, file, store.as_ref()).await?;
-        import::run(store.as_ref(), &vocabulary, &mapping, records, &options).await?
+        import::run(store.as_ref(), &vocabulary, &mapping, records, &options)
+            .await?
+            .0
     };
     bar.finish_and_clear();
     print!("{}", import::Report::table(&[(name, report.clone())]));

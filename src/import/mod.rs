@@ -9,21 +9,20 @@ mod distinguish;
 pub mod geojson;
 mod mapping;
 pub mod osm;
+mod plan;
 mod report;
 mod rules;
 pub mod sample;
 
 pub use belongs::{Attached, BelongsTo};
 pub use mapping::{Mapping, MappingSpec, Rule, Source};
+pub use plan::{plan, plan_stream};
 
-use crate::domain::{check_geometry, Asset, FieldError, Status, Vocabulary};
-use crate::store::{Change, ChangeOp, Store, StoreError};
-use chrono::{SubsecRound, Utc};
+use crate::domain::{FieldError, Vocabulary};
+use crate::store::{Batch, Change, Store, StoreError};
 use geo::Geometry;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -98,19 +97,7 @@ pub async fn run(
     records: Vec<Record>,
     options: &Options,
 ) -> Result<(Report, Vec<Change>), ImportError> {
-    let records = futures_util::stream::iter(records.into_iter().map(Ok));
-    run_stream(store, vocabulary, mapping, records, options).await
-}
-
-/// `run` over records as a reader yields them (see `plan_stream`).
-pub async fn run_stream(
-    store: &dyn Store,
-    vocabulary: &Vocabulary,
-    mapping: &Mapping,
-    records: impl futures_util::Stream<Item = Result<Record, ImportError>> + Unpin,
-    options: &Options,
-) -> Result<(Report, Vec<Change>), ImportError> {
-    let (report, changes) = plan_stream(store, vocabulary, mapping, records, options).await?;
+    let (report, changes) = plan(store, vocabulary, mapping, records, options).await?;
     let write = options.writes(&report);
     if write && !changes.is_empty() {
         store.write(&changes).await?;
@@ -124,256 +111,48 @@ pub async fn run_stream(
     ))
 }
 
-pub async fn plan(
-    store: &dyn Store,
-    vocabulary: &Vocabulary,
-    mapping: &Mapping,
-    records: Vec<Record>,
-    options: &Options,
-) -> Result<(Report, Vec<Change>), ImportError> {
-    let records = futures_util::stream::iter(records.into_iter().map(Ok));
-    plan_stream(store, vocabulary, mapping, records, options).await
-}
-
-/// Records planned this many at a time: the assets they may update are
-/// looked up per chunk, so a reader can stream them in.
-const CHUNK: usize = 2_000;
-
-/// `plan` over records as a reader yields them: only the changes are kept,
-/// never every record. A reader's error ends the plan with that error.
-pub async fn plan_stream(
+/// `run` over records as a reader yields them, each chunk's changes written
+/// as soon as they are planned, all in one transaction (see
+/// `Store::write_stream`): neither the records nor the changes are ever
+/// held whole. Only the report is returned.
+pub async fn run_stream(
     store: &dyn Store,
     vocabulary: &Vocabulary,
     mapping: &Mapping,
     records: impl futures_util::Stream<Item = Result<Record, ImportError>> + Unpin,
     options: &Options,
-) -> Result<(Report, Vec<Change>), ImportError> {
-    use futures_util::StreamExt;
-    crate::domain::check_dataset(&options.dataset)
-        .map_err(|e| ImportError::Mapping(e.to_string()))?;
-    let mut planner = Planner {
-        prefix: dataset_prefix(&options.dataset),
-        existing: HashMap::new(),
-        loaded: HashSet::new(),
-        report: Report::default(),
-        changes: Vec::new(),
-        seen: HashSet::new(),
-        now: Utc::now().trunc_subsecs(6),
+) -> Result<Report, ImportError> {
+    // Two batches in flight: the next is planned while one is written.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let plan = async move {
+        let planner =
+            plan::plan_into(store, vocabulary, mapping, records, options, Some(&tx)).await?;
+        let write = options.writes(&planner.report);
+        if write {
+            // A writer that has failed has its own error to report.
+            let _ = tx.send(Batch::Commit).await;
+        }
+        Ok::<_, ImportError>((planner.report, write))
     };
-    let mut chunks = records.chunks(CHUNK);
-    while let Some(chunk) = chunks.next().await {
-        let chunk = chunk.into_iter().collect::<Result<Vec<Record>, _>>()?;
-        planner.look_up(store, &chunk).await?;
-        let by_id = carried(store, &chunk).await?;
-        planner.plan(vocabulary, mapping, chunk, &by_id, options);
+    if !options.dry_run {
+        let (planned, written) = futures_util::future::join(plan, store.write_stream(rx)).await;
+        let (report, write) = planned?;
+        let committed = written?.is_some();
+        return Ok(Report {
+            written: write && committed,
+            ..report
+        });
     }
-    Ok((planner.report, planner.changes))
-}
-
-/// The assets that records carrying an assetmap id may update.
-async fn carried(
-    store: &dyn Store,
-    records: &[Record],
-) -> Result<HashMap<Uuid, Asset>, ImportError> {
-    let ids: Vec<Uuid> = records.iter().filter_map(|r| r.asset_id).collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(store
-        .get_many(&ids)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect())
-}
-
-struct Planner {
-    prefix: String,
-    /// Stored assets by source, of every source prefix looked up so far.
-    existing: HashMap<String, Asset>,
-    loaded: HashSet<String>,
-    report: Report,
-    changes: Vec<Change>,
-    seen: HashSet<String>,
-    now: chrono::DateTime<Utc>,
-}
-
-impl Planner {
-    /// Loads the stored assets of any source prefix these records name
-    /// that is not loaded yet (the data set's own the first time).
-    async fn look_up(&mut self, store: &dyn Store, records: &[Record]) -> Result<(), ImportError> {
-        // A source with control characters is never looked up (PostgreSQL
-        // would refuse the query): its row is rejected when it is checked.
-        let prefixes: HashSet<String> = records
-            .iter()
-            .filter_map(|r| r.source.as_ref().map(|s| source_prefix(s)))
-            .filter(|p| crate::domain::check_text("source", p, false).is_ok())
-            .chain(std::iter::once(self.prefix.clone()))
-            .filter(|p| !self.loaded.contains(p))
-            .collect();
-        for p in prefixes {
-            for a in store.assets_by_source_prefix(&p).await? {
-                if let Some(s) = a.draft.source.clone() {
-                    self.existing.insert(s, a);
-                }
-            }
-            self.loaded.insert(p);
-        }
-        Ok(())
-    }
-
-    fn plan(
-        &mut self,
-        vocabulary: &Vocabulary,
-        mapping: &Mapping,
-        records: Vec<Record>,
-        by_id: &HashMap<Uuid, Asset>,
-        options: &Options,
-    ) {
-        let Planner {
-            prefix,
-            existing,
-            report,
-            changes,
-            seen,
-            now,
-            ..
-        } = self;
-        let now = *now;
-        report.read += records.len();
-        for record in records {
-            // A reason may quote the value at fault, which may be huge.
-            let reject = |field: &str, reason: String| Reject {
-                place: record.place.clone(),
-                field: crate::domain::clip(field, 200),
-                reason: crate::domain::clip(&reason, 500),
-            };
-            let geometry = match record.geometry.clone().and_then(|g| {
-                check_geometry(&g)
-                    .map(|_| g)
-                    .map_err(|m| FieldError::new("geometry", m))
-            }) {
-                Ok(g) => g,
-                Err(e) => {
-                    report.rejected.push(reject(&e.field, e.message));
-                    continue;
-                }
-            };
-            let by_asset = record.asset_id.and_then(|id| by_id.get(&id));
-            let (source, named) = match (&record.source, mapping.row_id(&record.props)) {
-                (Some(s), _) => (s.clone(), true),
-                (None, Some(id)) => (format!("{prefix}{id}"), true),
-                (None, None) => match record.props.get("source").and_then(Value::as_str) {
-                    Some(s) if record.asset_id.is_some() => (s.to_string(), true),
-                    _ => (
-                        format!("{prefix}h{:016x}", row_hash(&record.props, &geometry)),
-                        false,
-                    ),
-                },
-            };
-            if !seen.insert(source.clone()) {
-                report.rejected.push(reject(
-                    "id",
-                    format!("appears twice in this file ({source})"),
-                ));
-                continue;
-            }
-            let mut draft = match mapping.apply(&record.props, geometry, &source, vocabulary) {
-                Ok(d) => d,
-                Err(e) => {
-                    report.rejected.push(reject(&e.field, e.message));
-                    continue;
-                }
-            };
-            // An asset matched by its id, read from a record that names no
-            // source, keeps the source it has (none, if it was added on the
-            // map): a made-up one would count as a change on every round trip.
-            if let (Some(a), false) = (by_asset, named) {
-                draft.source = a.draft.source.clone();
-            }
-            let current = by_asset.or_else(|| existing.get(&source));
-            match current {
-                Some(a) if a.draft == draft => report.unchanged += 1,
-                Some(a) => {
-                    report.updated += 1;
-                    let mut draft = draft;
-                    if a.draft.status != Status::Archived {
-                        draft.status = a.draft.status;
-                    }
-                    changes.push(Change {
-                        asset: Asset {
-                            draft,
-                            updated_at: now,
-                            updated_by: options.actor.clone(),
-                            version: a.version + 1,
-                            ..a.clone()
-                        },
-                        op: ChangeOp::Update,
-                        expected_version: Some(a.version),
-                    });
-                }
-                None => {
-                    report.created += 1;
-                    changes.push(Change {
-                        asset: Asset {
-                            id: record.asset_id.unwrap_or_else(Uuid::new_v4),
-                            draft,
-                            created_at: now,
-                            created_by: options.actor.clone(),
-                            updated_at: now,
-                            updated_by: options.actor.clone(),
-                            version: 1,
-                        },
-                        op: ChangeOp::Create,
-                        expected_version: None,
-                    });
-                }
-            }
-        }
-    }
+    let drain = async { while rx.recv().await.is_some() {} };
+    let (planned, ()) = futures_util::future::join(plan, drain).await;
+    let (report, _) = planned?;
+    Ok(Report {
+        written: false,
+        ..report
+    })
 }
 
 /// How the source of every asset of a data set begins.
 pub fn dataset_prefix(dataset: &str) -> String {
     format!("import:{dataset}:")
-}
-
-/// `osm:node/1` -> `osm:`; `import:libraries:7` -> `import:libraries:`.
-fn source_prefix(source: &str) -> String {
-    match source.rfind(':') {
-        Some(i) => source[..=i].to_string(),
-        None => source.to_string(),
-    }
-}
-
-/// A stable hash of a row, for sources with no id of their own: the same
-/// row gives the same id in every import (FNV-1a over canonical JSON, which
-/// unlike std's hasher is fixed across Rust releases).
-fn row_hash(props: &Map<String, Value>, geometry: &Geometry<f64>) -> u64 {
-    struct Fnv(u64);
-    impl Hasher for Fnv {
-        fn finish(&self) -> u64 {
-            self.0
-        }
-        fn write(&mut self, bytes: &[u8]) {
-            for b in bytes {
-                self.0 ^= u64::from(*b);
-                self.0 = self.0.wrapping_mul(0x100000001b3);
-            }
-        }
-    }
-    let mut h = Fnv(0xcbf29ce484222325);
-    // What assetmap itself adds to a row (a park's count of entrances) is
-    // not the row's identity: it may change while the park stays the same.
-    let sorted: std::collections::BTreeMap<&String, &Value> = props
-        .iter()
-        .filter(|(k, _)| !k.starts_with("assetmap:"))
-        .collect();
-    serde_json::to_string(&sorted)
-        .unwrap_or_default()
-        .hash(&mut h);
-    crate::domain::geometry_json(geometry)
-        .to_string()
-        .hash(&mut h);
-    h.finish()
 }

@@ -109,6 +109,14 @@ pub struct Change {
     pub expected_version: Option<i64>,
 }
 
+/// What a streamed write (`Store::write_stream`) is given: changes as an
+/// importer plans them, then the word to commit.
+#[derive(Debug)]
+pub enum Batch {
+    Changes(Vec<Change>),
+    Commit,
+}
+
 /// A change-log row with the state of its asset now.
 #[derive(Debug, Clone)]
 pub struct LoggedChange {
@@ -142,6 +150,15 @@ pub trait Store: Send + Sync + 'static {
     /// Applies every change, each with its change-log row, in one
     /// transaction: all land or none do. Returns the last sequence number.
     async fn write(&self, changes: &[Change]) -> Result<i64>;
+
+    /// Applies changes as they arrive, in one transaction, so that a large
+    /// import is never held whole: committed when `Batch::Commit` comes,
+    /// rolled back if the channel closes first or a write fails. Returns
+    /// the last sequence number if it committed.
+    async fn write_stream(
+        &self,
+        batches: tokio::sync::mpsc::Receiver<Batch>,
+    ) -> Result<Option<i64>>;
 
     /// The asset in any status, archived included.
     async fn get(&self, id: Uuid) -> Result<Option<Asset>>;

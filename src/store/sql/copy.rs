@@ -99,6 +99,11 @@ async fn update_staged(
     .fetch_one(&mut *conn)
     .await
     .map_err(failed("update"))?;
+    // A streamed write stages each of its batches in the one transaction.
+    sqlx::query("drop table asset_stage")
+        .execute(&mut *conn)
+        .await
+        .map_err(failed("stage"))?;
     match stale {
         None if done == updates.len() as i64 => Ok(()),
         expected => Err(StoreError::Conflict {

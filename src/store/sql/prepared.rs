@@ -12,6 +12,13 @@ use sqlx::Sqlite;
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
 
+/// Rows per multi-row INSERT: one statement (one trip to SQLite's worker
+/// thread) for many rows, well under SQLite's 32,766 bound parameters.
+const ASSET_ROWS: usize = 64;
+const LOG_ROWS: usize = 256;
+
+const LOG_COLUMNS: &str = "seq, asset_id, version, op, changed_at, changed_by, payload";
+
 pub async fn write_changes(
     conn: &mut SqliteConnection,
     sql: &Statements,
@@ -21,36 +28,32 @@ pub async fn write_changes(
         check_order(&asset_cells(&c.asset));
     }
     let columns = asset_columns();
-    let insert = format!(
-        "insert into asset ({}) values ({})",
-        columns.join(", "),
-        vec!["?"; columns.len()].join(", ")
-    );
     let assignments: Vec<String> = columns.iter().skip(1).map(|c| format!("{c} = ?")).collect();
     let update = format!(
         "update asset set {} where asset_id = ? and version = ?",
         assignments.join(", ")
     );
-    for c in changes {
-        match c.expected_version {
-            None => {
-                bind_asset(sqlx::query(&insert), c, false)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(failed("insert"))?;
-            }
-            Some(expected) => {
-                let done = bind_asset(sqlx::query(&update), c, true)
-                    .bind(c.asset.id.to_string())
-                    .bind(expected)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(failed("update"))?;
-                // No row at that version: the write fails and rolls back.
-                if done.rows_affected() != 1 {
-                    return Err(StoreError::Conflict { expected });
-                }
-            }
+    let (creates, updates): (Vec<&Change>, Vec<&Change>) =
+        changes.iter().partition(|c| c.expected_version.is_none());
+    let insert = |n: usize| insert_rows("asset", &columns.join(", "), columns.len(), n);
+    for group in creates.chunks(ASSET_ROWS) {
+        let statement = insert(group.len());
+        let q = group
+            .iter()
+            .fold(sqlx::query(&statement), |q, c| bind_asset(q, c, false));
+        q.execute(&mut *conn).await.map_err(failed("insert"))?;
+    }
+    for c in updates {
+        let expected = c.expected_version.unwrap_or_default();
+        let done = bind_asset(sqlx::query(&update), c, true)
+            .bind(c.asset.id.to_string())
+            .bind(expected)
+            .execute(&mut *conn)
+            .await
+            .map_err(failed("update"))?;
+        // No row at that version: the write fails and rolls back.
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict { expected });
         }
     }
     let (last,): (i64,) = sqlx::query_as(&sql.reserve_seqs)
@@ -59,10 +62,25 @@ pub async fn write_changes(
         .await
         .map_err(failed("reserve_seqs"))?;
     let first = last - changes.len() as i64 + 1;
-    for (seq, c) in (first..).zip(changes) {
-        log_change(conn, seq, c).await?;
+    let numbered: Vec<(i64, &Change)> = (first..).zip(changes).collect();
+    for group in numbered.chunks(LOG_ROWS) {
+        let statement = insert_rows("asset_change", LOG_COLUMNS, 7, group.len());
+        let q = group.iter().fold(sqlx::query(&statement), |q, (seq, c)| {
+            bind_change(q, *seq, c)
+        });
+        q.execute(&mut *conn).await.map_err(failed("log_changes"))?;
     }
     Ok(last)
+}
+
+/// `insert into TABLE (COLUMNS) values (?, ..), (?, ..)`: `rows` rows of
+/// `width` parameters.
+fn insert_rows(table: &str, columns: &str, width: usize, rows: usize) -> String {
+    let row = format!("({})", vec!["?"; width].join(", "));
+    format!(
+        "insert into {table} ({columns}) values {}",
+        vec![row; rows].join(", ")
+    )
 }
 
 /// Binds the asset's columns in order; an update binds all but the id,
@@ -84,21 +102,13 @@ fn bind_asset<'q>(mut q: Query<'q>, c: &Change, update: bool) -> Query<'q> {
     q
 }
 
-async fn log_change(conn: &mut SqliteConnection, seq: i64, c: &Change) -> Result<(), StoreError> {
+fn bind_change<'q>(q: Query<'q>, seq: i64, c: &Change) -> Query<'q> {
     let a = &c.asset;
-    sqlx::query(
-        "insert into asset_change (seq, asset_id, version, op, changed_at, changed_by, payload) \
-         values (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(seq)
-    .bind(a.id.to_string())
-    .bind(a.version)
-    .bind(c.op.as_str())
-    .bind(a.updated_at.to_rfc3339())
-    .bind(a.updated_by.clone())
-    .bind(super::history::payload(a).to_string())
-    .execute(&mut *conn)
-    .await
-    .map_err(failed("log_changes"))?;
-    Ok(())
+    q.bind(seq)
+        .bind(a.id.to_string())
+        .bind(a.version)
+        .bind(c.op.as_str())
+        .bind(a.updated_at.to_rfc3339())
+        .bind(a.updated_by.clone())
+        .bind(super::history::payload(a).to_string())
 }
