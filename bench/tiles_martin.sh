@@ -30,9 +30,16 @@ run() { # base path label
   r=$(TILE_PATH=$2 wrk -t2 -c16 -d"$DURATION" -s bench/tiles.lua "$1" | grep '^RESULT')
   echo "| $3 | ${r#RESULT } |"
 }
+# A cold pass first: every tile of the mix once, by 4 clients, on the
+# freshly started server, so assetmap draws each tile (nothing cached yet).
+cold() { # base path label
+  local r
+  r=$(python3 bench/tiles_cold.py "$1" "$2" | grep '^RESULT')
+  echo "| $3, one cold pass (each tile once) | ${r#RESULT } |"
+}
 echo "| server | tiles over the z6-z16 mix |"
 echo "|---|---|"
-# One pass first, so that both are measured on a warm PostgreSQL.
-TILE_PATH=/assets/%d/%d/%d wrk -t2 -c4 -d5s -s bench/tiles.lua "http://127.0.0.1:$MARTIN_PORT" >/dev/null
+cold "http://127.0.0.1:$PORT" /tiles/assets/%d/%d/%d.mvt "assetmap"
+cold "http://127.0.0.1:$MARTIN_PORT" /assets/%d/%d/%d "Martin 1.14, cache off"
 run "http://127.0.0.1:$MARTIN_PORT" /assets/%d/%d/%d "Martin 1.14, cache off"
 run "http://127.0.0.1:$PORT" /tiles/assets/%d/%d/%d.mvt "assetmap"
