@@ -5,7 +5,7 @@
 //! second thread that stores them cost more CPU in moving and freeing
 //! across threads than it saved, and a start-up took no less time.
 
-use super::{AssetIndex, Entry, IndexRecord, Slots};
+use super::{AssetIndex, CategoryId, Entry, IndexRecord, PublicAsset, Slots};
 use crate::domain::Status;
 use rstar::RTree;
 
@@ -32,20 +32,51 @@ impl Loader {
         self.entries.reserve(n);
     }
 
-    pub fn push(&mut self, r: IndexRecord) {
+    pub fn push(&mut self, mut r: IndexRecord) {
         if r.status == Status::Archived {
             return;
         }
+        let category = self.index.intern(&r.category);
+        let view = r.view.take().unwrap_or_else(|| PublicAsset::bare(&r));
         // A store lists each asset once; a repeat keeps the newer.
-        if let Some(old) = self.index.slots.get(r.id) {
-            if old.version >= r.version {
-                return;
-            }
-            let (slot, _) = self.index.slots.remove(r.id).expect("just found");
+        if let Some(slot) = self.store(view) {
+            self.entries.push(Entry::new(&r, category, slot));
+        }
+    }
+
+    /// Stores a view (unless this loader holds a newer one of its asset)
+    /// and says in which slot; a replaced view's entry goes.
+    fn store(&mut self, view: PublicAsset) -> Option<u32> {
+        let (slot, replaced) = self.index.slots.insert_if_newer(view)?;
+        if replaced {
             self.entries.retain(|e| e.slot != slot);
         }
-        let e = self.index.admit(r);
-        self.entries.push(e);
+        Some(slot)
+    }
+
+    /// Takes in what another loader read (another part of the store, read
+    /// on another thread): its views move into this one's slots, its
+    /// entries follow them, and its categories are interned here.
+    pub fn absorb(&mut self, part: Loader) {
+        let Loader { index, entries } = part;
+        let mut names: Vec<(&String, &CategoryId)> = index.category_ids.iter().collect();
+        names.sort_by_key(|(_, id)| id.0);
+        let category: Vec<CategoryId> = names
+            .into_iter()
+            .map(|(n, _)| self.index.intern(n))
+            .collect();
+        let mut views = index.slots.into_views();
+        self.reserve(entries.len());
+        for mut e in entries {
+            let Some(view) = views[e.slot as usize].take() else {
+                continue;
+            };
+            if let Some(slot) = self.store(view) {
+                e.slot = slot;
+                e.category = category[e.category.0 as usize];
+                self.entries.push(e);
+            }
+        }
     }
 
     pub fn finish(mut self, last_seq: i64) -> AssetIndex {

@@ -8,6 +8,7 @@ mod areas;
 mod entry;
 mod filter;
 pub mod grid;
+mod intern;
 mod level;
 mod loader;
 mod row;

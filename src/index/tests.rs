@@ -165,3 +165,45 @@ fn proposed_assets_are_hidden_unless_asked_for() {
     let moderation = Filter::default().statuses(vec![Status::Proposed]);
     assert_eq!(index.nearest(c, 5, None, &moderation).len(), 1);
 }
+
+/// A load read in two parts (as start-up reads the store on two threads)
+/// answers as one load of the same records: same assets, the newer of an
+/// asset listed in both, each category filter finding the same assets
+/// though each part numbered its categories in its own order.
+#[test]
+fn a_load_in_two_parts_equals_one_load() {
+    let mut records = scattered(3_000, 21);
+    // An asset in both parts, the newer version in the first.
+    let mut newer = records[2_500].clone();
+    newer.version = 2;
+    newer.category = "cat9".into();
+    records[10] = newer.clone();
+    let whole = AssetIndex::bulk_load(records.clone(), 5);
+
+    let (first, second) = records.split_at(1_500);
+    let mut loader = Loader::with_capacity(0);
+    // The second part sees its categories in the reverse order.
+    let mut part = Loader::with_capacity(0);
+    first.iter().cloned().for_each(|r| loader.push(r));
+    second.iter().rev().cloned().for_each(|r| part.push(r));
+    loader.absorb(part);
+    let parted = loader.finish(5);
+
+    assert_eq!(parted.len(), whole.len());
+    assert_eq!(parted.len(), 2_999, "the repeated asset is there once");
+    assert_eq!(parted.view(newer.id).map(|v| v.version), Some(2));
+    let world = BBox::new(-180.0, -90.0, 180.0, 90.0).unwrap();
+    for category in ["cat0", "cat1", "cat2", "cat9"] {
+        let ids = |index: &AssetIndex| {
+            let filter = Filter::for_query(index, &[], &[category.to_string()]);
+            let mut ids: Vec<Uuid> = index
+                .in_bbox(&world, &filter)
+                .iter()
+                .map(|h| h.id)
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&parted), ids(&whole), "{category}");
+    }
+}

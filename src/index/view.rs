@@ -7,8 +7,7 @@ use crate::domain::{Asset, Capital, Placement, Status, Visibility};
 use chrono::{DateTime, Utc};
 use geo::Geometry;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashSet};
-use std::sync::Mutex;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// The text fields of an asset, in the order they are packed.
@@ -244,7 +243,7 @@ impl PublicAsset {
             verified_at: meta.verified_at,
             point: placement.point,
             shape,
-            category: intern(meta.category),
+            category: super::intern::intern(meta.category),
             capital: meta.capital,
             status: meta.status,
             visibility: meta.visibility,
@@ -305,20 +304,6 @@ fn contains_lowered(haystack: &str, needle: &str) -> bool {
     }
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-}
-
-/// Categories come from a small vocabulary: each is stored once for the
-/// life of the process and every view points at it.
-fn intern(category: &str) -> &'static str {
-    static SEEN: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
-    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
-    let set = seen.get_or_insert_with(HashSet::new);
-    if let Some(s) = set.get(category) {
-        return s;
-    }
-    let s: &'static str = Box::leak(category.to_string().into_boxed_str());
-    set.insert(s);
-    s
 }
 
 fn pack(fields: [Option<&str>; 11], tags: &BTreeMap<String, String>) -> Box<[u8]> {

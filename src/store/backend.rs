@@ -1,132 +1,17 @@
 //! One implementation of `Store` for both SQL databases: what differs
-//! between them is a handful of constants here and the SQL dialect in
-//! `sql.rs`.
+//! between them is in `kinds.rs` and the SQL dialect in `sql.rs`.
 
+use super::failed;
+use super::kinds::Backend;
 use super::sql::{
     self, AreaRow, AssetRow, ChangeRow, IndexRow, PostcodeRow, Statements, VersionRow,
 };
-use super::{failed, scan};
 use super::{Batch, Change, LoggedChange, Result, Store, Version};
 use crate::domain::{Area, Asset, Postcode};
 use crate::index::Loader;
 use async_trait::async_trait;
-use futures_util::future::BoxFuture;
-use sqlx::{
-    Database, Encode, Executor, FromRow, IntoArguments, Pool, Postgres, Sqlite, Transaction, Type,
-};
+use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Transaction, Type};
 use uuid::Uuid;
-
-pub trait Backend: Database {
-    const KIND: &'static str;
-    /// How a write transaction starts.
-    const BEGIN_WRITE: &'static str;
-    /// Run first in the transaction that reads the index and the change-log
-    /// position, so that both come from one snapshot.
-    const SNAPSHOT: Option<&'static str>;
-
-    /// Run on a streamed write's connection before it and after it: how
-    /// each database is best set for one long write.
-    const STREAM_BEGIN: &'static [&'static str];
-    const STREAM_END: &'static [&'static str];
-
-    /// Writes changes and their change-log rows inside an open transaction,
-    /// each database the fastest way it has for a large write.
-    fn write_changes<'a>(
-        tx: &'a mut Transaction<'static, Self>,
-        sql: &'a Statements,
-        changes: &'a [Change],
-    ) -> BoxFuture<'a, Result<i64>>;
-
-    /// Reads every live asset into `loader`, inside the open snapshot.
-    fn scan_index<'a>(
-        tx: &'a mut Transaction<'static, Self>,
-        loader: &'a mut Loader,
-    ) -> BoxFuture<'a, Result<()>>;
-}
-
-impl Backend for Postgres {
-    const KIND: &'static str = "postgis";
-    const BEGIN_WRITE: &'static str = "BEGIN";
-    const SNAPSHOT: Option<&'static str> =
-        Some("set transaction isolation level repeatable read, read only");
-    const STREAM_BEGIN: &'static [&'static str] = &[];
-    const STREAM_END: &'static [&'static str] = &[];
-
-    fn write_changes<'a>(
-        tx: &'a mut Transaction<'static, Self>,
-        sql: &'a Statements,
-        changes: &'a [Change],
-    ) -> BoxFuture<'a, Result<i64>> {
-        Box::pin(async move {
-            if changes.len() >= sql::copy::COPY_AT {
-                sql::copy::write_changes(tx, sql, changes).await
-            } else {
-                sql::write_changes(tx, sql, changes).await
-            }
-        })
-    }
-
-    fn scan_index<'a>(
-        tx: &'a mut Transaction<'static, Self>,
-        loader: &'a mut Loader,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let mut copy = tx
-                .copy_out_raw(&scan::postgres::statement())
-                .await
-                .map_err(failed("index scan"))?;
-            let mut parser = scan::postgres::Parser::default();
-            while let Some(chunk) = futures_util::TryStreamExt::try_next(&mut copy)
-                .await
-                .map_err(failed("index scan"))?
-            {
-                parser.feed(&chunk, |row| {
-                    loader.push(row.into_record()?);
-                    Ok(())
-                })?;
-            }
-            parser.finish()
-        })
-    }
-}
-
-impl Backend for Sqlite {
-    const KIND: &'static str = "sqlite";
-    // Take the write lock up front: a deferred transaction that reads and
-    // then writes can fail with SQLITE_BUSY instead of waiting its turn.
-    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
-    // In WAL mode a read transaction is already one snapshot.
-    const SNAPSHOT: Option<&'static str> = None;
-    // A page cache large enough for the asset id index of a national
-    // import: with SQLite's default 2 MB, random ids evict its pages,
-    // which spill to the WAL mid-transaction and are read back, again and
-    // again (1M assets took ~10 minutes). Put back to the default after.
-    const STREAM_BEGIN: &'static [&'static str] = &["pragma cache_size = -262144"];
-    const STREAM_END: &'static [&'static str] = &["pragma cache_size = -2000"];
-
-    fn write_changes<'a>(
-        tx: &'a mut Transaction<'static, Self>,
-        sql: &'a Statements,
-        changes: &'a [Change],
-    ) -> BoxFuture<'a, Result<i64>> {
-        Box::pin(sql::prepared::write_changes(tx, sql, changes))
-    }
-
-    fn scan_index<'a>(
-        tx: &'a mut Transaction<'static, Self>,
-        loader: &'a mut Loader,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let mut handle = tx.lock_handle().await.map_err(failed("index scan"))?;
-            // Blocks this task for the length of the scan: it runs once, at
-            // start-up, before anything else is served.
-            scan::sqlite::scan(handle.as_raw_handle(), &scan::sqlite::statement(), |row| {
-                loader.push(row.into_record()?);
-                Ok(())
-            })
-        })
-    }
-}
 
 /// Changes a streamed write sends to the database at a time.
 const STREAM_BATCH: usize = 20_000;
@@ -287,6 +172,12 @@ where
         match last? {
             Some(last) => {
                 tx.commit().await.map_err(failed("commit"))?;
+                if let Some(after) = DB::AFTER_STREAM {
+                    // Best effort: the write has landed whatever this says.
+                    if let Err(e) = sqlx::query(after).execute(&self.pool).await {
+                        tracing::warn!(error = %e, "after a streamed write");
+                    }
+                }
                 Ok(Some(last))
             }
             // The sender gave up (rejects, or an error): nothing lands.
@@ -324,12 +215,7 @@ where
             .fetch_one(&mut *tx)
             .await
             .map_err(failed("last_seq"))?;
-        let (live,): (i64,) = sqlx::query_as(&self.sql.live_count)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(failed("live_count"))?;
-        loader.reserve(usize::try_from(live).unwrap_or(0));
-        DB::scan_index(&mut tx, loader).await?;
+        DB::scan_index(&self.pool, &self.sql, &mut tx, last_seq, loader).await?;
         tx.commit().await.map_err(failed("commit"))?;
         Ok(last_seq)
     }

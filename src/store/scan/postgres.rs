@@ -5,18 +5,92 @@
 //! database takes to send them.
 
 use super::{columns, ScanRow, FIRST_TEXT};
-use crate::index::Times;
-use crate::store::StoreError;
+use crate::index::{Loader, Times};
+use crate::store::{failed, StoreError};
 use chrono::{DateTime, Utc};
+use sqlx::{Pool, Postgres, Transaction};
 use uuid::Uuid;
 
-pub fn statement() -> String {
+/// The COPY of every live asset, or of those whose row is in `rows` (a
+/// condition on `a.ctid`).
+pub fn statement(rows: Option<&str>) -> String {
     let geom = "case when a.visibility = 'exact' and GeometryType(a.geom) <> 'POINT' \
                 then ST_AsGeoJSON(a.geom, 20) end";
+    let rows = rows.map(|r| format!(" and a.ctid {r}")).unwrap_or_default();
     format!(
-        "copy (select {} from asset a where a.status <> 'archived') to stdout (format binary)",
+        "copy (select {} from asset a where a.status <> 'archived'{rows}) to stdout (format binary)",
         columns("a.asset_id", "a.tags::text", geom)
     )
+}
+
+/// Streams one COPY of the scan into the loader, parsing as it arrives.
+pub async fn copy_into(
+    tx: &mut Transaction<'static, Postgres>,
+    statement: &str,
+    loader: &mut Loader,
+) -> Result<(), StoreError> {
+    let mut copy = tx
+        .copy_out_raw(statement)
+        .await
+        .map_err(failed("index scan"))?;
+    let mut parser = Parser::default();
+    while let Some(chunk) = futures_util::TryStreamExt::try_next(&mut copy)
+        .await
+        .map_err(failed("index scan"))?
+    {
+        parser.feed(&chunk, |row| {
+            loader.push(row.into_record()?);
+            Ok(())
+        })?;
+    }
+    parser.finish()
+}
+
+/// Reads every live asset into the loader in two halves of the table's
+/// pages at once: `a` (already in its snapshot) exports that snapshot, a
+/// second transaction from the pool takes it, and each copies its half
+/// (a TID range scan) while the other half is parsed on another task,
+/// so both cores convert rows while PostgreSQL produces them.
+pub async fn load_halves(
+    pool: &Pool<Postgres>,
+    a: &mut Transaction<'static, Postgres>,
+    pages: i64,
+    loader: &mut Loader,
+    estimate: usize,
+) -> Result<(), StoreError> {
+    let (snapshot,): (String,) = sqlx::query_as("select pg_export_snapshot()")
+        .fetch_one(&mut **a)
+        .await
+        .map_err(failed("export snapshot"))?;
+    let mut b = pool.begin().await.map_err(failed("begin"))?;
+    for s in [
+        "set transaction isolation level repeatable read, read only".to_string(),
+        format!("set transaction snapshot '{snapshot}'"),
+    ] {
+        sqlx::query(&s)
+            .execute(&mut *b)
+            .await
+            .map_err(failed("snapshot"))?;
+    }
+    let mid = pages / 2;
+    let other = tokio::spawn(async move {
+        let mut part = Loader::with_capacity(estimate / 2);
+        copy_into(
+            &mut b,
+            &statement(Some(&format!(">= '({mid},0)'"))),
+            &mut part,
+        )
+        .await?;
+        b.commit().await.map_err(failed("commit"))?;
+        Ok::<_, StoreError>(part)
+    });
+    let mine = copy_into(a, &statement(Some(&format!("< '({mid},0)'"))), loader).await;
+    let theirs = other
+        .await
+        .map_err(|_| StoreError::Corrupt("the second half of the index scan panicked".into()))?;
+    mine?;
+    loader.absorb(theirs?);
+    Ok(())
 }
 
 const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";

@@ -6,7 +6,7 @@
 //! stepping the statement directly takes about one.
 
 use super::{columns, parse_time, ScanRow, FIRST_TEXT};
-use crate::index::Times;
+use crate::index::{Loader, Times};
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 use libsqlite3_sys as ffi;
@@ -14,17 +14,68 @@ use std::ffi::{c_int, CStr, CString};
 use std::ptr::{self, NonNull};
 use uuid::Uuid;
 
-pub fn statement() -> String {
+/// The scan of every live asset, or of those whose rowid is in `rows`.
+pub fn statement(rows: Option<&str>) -> String {
     // Decided in order: the JSON is only parsed for what is not plainly a
     // point (a degenerate envelope and the serialised type say so).
     let geom = "case when a.visibility <> 'exact' then null \
                 when a.min_lon = a.max_lon and a.min_lat = a.max_lat \
                      and a.geom like '%\"type\":\"Point\"}' then null \
                 when json_extract(a.geom, '$.type') <> 'Point' then a.geom end";
+    let rows = rows
+        .map(|r| format!(" and a.rowid {r}"))
+        .unwrap_or_default();
     format!(
-        "select {} from asset a where a.status <> 'archived'",
+        "select {} from asset a where a.status <> 'archived'{rows}",
         columns("a.asset_id", "a.tags", geom)
     )
+}
+
+/// A connection's handle, to be stepped on another thread while its
+/// owner waits: SQLite allows a connection on any thread, one at a time.
+pub struct Handle(pub NonNull<ffi::sqlite3>);
+
+// SAFETY: see above; the owner holds the connection's lock meanwhile.
+unsafe impl Send for Handle {}
+
+/// Reads every live asset into the loader, half on this thread and half
+/// on another: two read transactions (`a` and `b`) that read the same
+/// change-log position see the same state, each scans its own half of
+/// the table by rowid, and the halves are joined. Rows are converted
+/// into views as they are read, so both cores share that work as well as
+/// SQLite's.
+pub fn load_halves(
+    a: Handle,
+    b: Handle,
+    rowids: (i64, i64),
+    loader: &mut Loader,
+) -> Result<(), StoreError> {
+    let mid = rowids.0 + (rowids.1 - rowids.0) / 2;
+    let mut part = Loader::with_capacity(usize::try_from(rowids.1 - mid).unwrap_or(0));
+    let (mine, theirs) = std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            let b = b;
+            scan_into(b.0, &statement(Some(&format!("> {mid}"))), &mut part)
+        });
+        let mine = scan_into(a.0, &statement(Some(&format!("<= {mid}"))), loader);
+        (mine, other.join())
+    });
+    mine?;
+    theirs
+        .map_err(|_| StoreError::Corrupt("the second half of the index scan panicked".into()))??;
+    loader.absorb(part);
+    Ok(())
+}
+
+pub fn scan_into(
+    db: NonNull<ffi::sqlite3>,
+    sql: &str,
+    loader: &mut Loader,
+) -> Result<(), StoreError> {
+    scan(db, sql, |row| {
+        loader.push(row.into_record()?);
+        Ok(())
+    })
 }
 
 /// A prepared statement, finalised however the scan ends.

@@ -192,7 +192,6 @@ pub struct Statements {
     pub log_changes: String,
     pub by_id: String,
     pub by_ids: String,
-    pub live_count: String,
     pub last_seq: String,
     pub changes_since: String,
     pub text_search: String,
@@ -263,7 +262,6 @@ impl Statements {
                 d.value_in(Kind::Id, "$1")
             ),
             by_ids: format!("select {select} from asset where {}", d.id_in_json_list("$1")),
-            live_count: "select count(*) from asset where status <> 'archived'".into(),
             last_seq: "select last_seq from change_counter".into(),
             changes_since: format!(
                 "select c.seq as seq, {} from asset_change c \
