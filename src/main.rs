@@ -1,3 +1,6 @@
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use assetmap::config::{Cli, Command};
 use assetmap::{app, cli};
 use clap::Parser;
