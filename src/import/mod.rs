@@ -124,9 +124,14 @@ pub async fn run_stream(
 ) -> Result<Report, ImportError> {
     // Two batches in flight: the next is planned while one is written.
     let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let (alone_tx, alone_rx) = tokio::sync::oneshot::channel();
+    let sink = plan::Sink {
+        batches: tx.clone(),
+        alone: (!options.dry_run).then_some(alone_rx),
+    };
     let plan = async move {
         let planner =
-            plan::plan_into(store, vocabulary, mapping, records, options, Some(&tx)).await?;
+            plan::plan_into(store, vocabulary, mapping, records, options, Some(sink)).await?;
         let write = options.writes(&planner.report);
         if write {
             // A writer that has failed has its own error to report.
@@ -135,7 +140,8 @@ pub async fn run_stream(
         Ok::<_, ImportError>((planner.report, write))
     };
     if !options.dry_run {
-        let (planned, written) = futures_util::future::join(plan, store.write_stream(rx)).await;
+        let (planned, written) =
+            futures_util::future::join(plan, store.write_stream(rx, alone_tx)).await;
         let (report, write) = planned?;
         let committed = written?.is_some();
         return Ok(Report {

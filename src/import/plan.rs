@@ -39,6 +39,14 @@ pub async fn plan_stream(
     Ok((planner.report, planner.changes))
 }
 
+/// Where a streamed import's changes go as they are planned: the streamed
+/// write's channel, and its word on whether it holds an empty register
+/// to itself (`Store::write_stream`), awaited before anything is read.
+pub(super) struct Sink {
+    pub batches: tokio::sync::mpsc::Sender<Batch>,
+    pub alone: Option<tokio::sync::oneshot::Receiver<bool>>,
+}
+
 /// Plans records a chunk at a time. With a sink, each chunk's changes go to
 /// it as they are planned (and planning stops if it is gone); without one
 /// they are kept in the planner.
@@ -48,12 +56,19 @@ pub(super) async fn plan_into(
     mapping: &Mapping,
     records: impl futures_util::Stream<Item = Result<Record, ImportError>> + Unpin,
     options: &Options,
-    sink: Option<&tokio::sync::mpsc::Sender<Batch>>,
+    mut sink: Option<Sink>,
 ) -> Result<Planner, ImportError> {
     use futures_util::StreamExt;
     crate::domain::check_dataset(&options.dataset)
         .map_err(|e| ImportError::Mapping(e.to_string()))?;
+    // A write that locked an empty register for itself would hold up
+    // every read below until it commits: there is nothing to read then.
+    let alone = match sink.as_mut().and_then(|s| s.alone.take()) {
+        Some(word) => word.await.unwrap_or(false),
+        None => false,
+    };
     let mut planner = Planner {
+        alone,
         prefix: dataset_prefix(&options.dataset),
         existing: HashMap::new(),
         loaded: HashSet::new(),
@@ -65,12 +80,16 @@ pub(super) async fn plan_into(
     let mut chunks = records.chunks(CHUNK);
     while let Some(chunk) = chunks.next().await {
         let chunk = chunk.into_iter().collect::<Result<Vec<Record>, _>>()?;
-        planner.look_up(store, &chunk).await?;
-        let by_id = carried(store, &chunk).await?;
+        let by_id = if planner.alone {
+            HashMap::new()
+        } else {
+            planner.look_up(store, &chunk).await?;
+            carried(store, &chunk).await?
+        };
         planner.plan(vocabulary, mapping, chunk, &by_id, options);
-        if let Some(sink) = sink {
+        if let Some(sink) = &sink {
             let changes = std::mem::take(&mut planner.changes);
-            if !changes.is_empty() && sink.send(Batch::Changes(changes)).await.is_err() {
+            if !changes.is_empty() && sink.batches.send(Batch::Changes(changes)).await.is_err() {
                 break;
             }
         }
@@ -96,6 +115,9 @@ async fn carried(
 }
 
 pub(super) struct Planner {
+    /// The register was empty when the write began, and no one else can
+    /// write until it ends: nothing stored can match a record.
+    alone: bool,
     prefix: String,
     /// Stored assets by source, of every source prefix looked up so far.
     existing: HashMap<String, Asset>,

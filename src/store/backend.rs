@@ -66,12 +66,16 @@ where
         Ok(None)
     }
 
-    async fn run_all(&self, tx: &mut Transaction<'static, DB>, statements: &[&str]) -> Result<()> {
+    async fn run_all(
+        &self,
+        tx: &mut Transaction<'static, DB>,
+        statements: &[String],
+    ) -> Result<()> {
         for s in statements {
             sqlx::query(s)
                 .execute(&mut **tx)
                 .await
-                .map_err(failed("stream settings"))?;
+                .map_err(failed("stream end"))?;
         }
         Ok(())
     }
@@ -160,17 +164,19 @@ where
     async fn write_stream(
         &self,
         batches: tokio::sync::mpsc::Receiver<Batch>,
+        alone: tokio::sync::oneshot::Sender<bool>,
     ) -> Result<Option<i64>> {
         let mut tx = self
             .pool
             .begin_with(DB::BEGIN_WRITE)
             .await
             .map_err(failed("begin"))?;
-        self.run_all(&mut tx, DB::STREAM_BEGIN).await?;
-        let last = self.stream_into(&mut tx, batches).await;
-        self.run_all(&mut tx, DB::STREAM_END).await?;
-        match last? {
+        let (bulk, put_back) = DB::begin_stream(&mut tx).await?;
+        // The planner may be gone already; the write finds out from `batches`.
+        let _ = alone.send(bulk);
+        match self.stream_into(&mut tx, batches).await? {
             Some(last) => {
+                self.run_all(&mut tx, &put_back).await?;
                 tx.commit().await.map_err(failed("commit"))?;
                 if let Some(after) = DB::AFTER_STREAM {
                     // Best effort: the write has landed whatever this says.

@@ -17,8 +17,12 @@ pub trait Backend: Database {
 
     /// Run on a streamed write's connection before it and after it: how
     /// each database is best set for one long write.
-    const STREAM_BEGIN: &'static [&'static str];
-    const STREAM_END: &'static [&'static str];
+    /// Run first in a streamed write's transaction: sets the database up
+    /// for one long write. Returns whether it locked an empty register for
+    /// a bulk load, and what to run just before the commit.
+    fn begin_stream<'a>(
+        tx: &'a mut Transaction<'static, Self>,
+    ) -> BoxFuture<'a, Result<(bool, Vec<String>)>>;
     /// Run on the pool once a streamed write has committed.
     const AFTER_STREAM: Option<&'static str>;
 
@@ -48,8 +52,7 @@ impl Backend for Postgres {
     const BEGIN_WRITE: &'static str = "BEGIN";
     const SNAPSHOT: Option<&'static str> =
         Some("set transaction isolation level repeatable read, read only");
-    const STREAM_BEGIN: &'static [&'static str] = &[];
-    const STREAM_END: &'static [&'static str] = &[];
+
     const AFTER_STREAM: Option<&'static str> = None;
 
     fn write_changes<'a>(
@@ -64,6 +67,12 @@ impl Backend for Postgres {
                 sql::write_changes(tx, sql, changes).await
             }
         })
+    }
+
+    fn begin_stream<'a>(
+        tx: &'a mut Transaction<'static, Self>,
+    ) -> BoxFuture<'a, Result<(bool, Vec<String>)>> {
+        Box::pin(sql::bulk::set_aside(tx))
     }
 
     fn scan_index<'a>(
@@ -106,8 +115,7 @@ impl Backend for Sqlite {
     // import: with SQLite's default 2 MB, random ids evict its pages,
     // which spill to the WAL mid-transaction and are read back, again and
     // again (1M assets took ~10 minutes). Put back to the default after.
-    const STREAM_BEGIN: &'static [&'static str] = &["pragma cache_size = -262144"];
-    const STREAM_END: &'static [&'static str] = &["pragma cache_size = -2000"];
+
     // A national import leaves a write-ahead log as large as the table
     // (1.1 GB for a million assets), kept on disk after its pages are
     // checkpointed and read through by every process that next opens the
@@ -120,6 +128,18 @@ impl Backend for Sqlite {
         changes: &'a [Change],
     ) -> BoxFuture<'a, Result<i64>> {
         Box::pin(sql::prepared::write_changes(tx, sql, changes))
+    }
+
+    fn begin_stream<'a>(
+        tx: &'a mut Transaction<'static, Self>,
+    ) -> BoxFuture<'a, Result<(bool, Vec<String>)>> {
+        Box::pin(async move {
+            sqlx::query("pragma cache_size = -262144")
+                .execute(&mut **tx)
+                .await
+                .map_err(failed("stream settings"))?;
+            Ok((false, vec!["pragma cache_size = -2000".to_string()]))
+        })
     }
 
     fn scan_index<'a>(

@@ -155,10 +155,15 @@ pub trait Store: Send + Sync + 'static {
     /// Applies changes as they arrive, in one transaction, so that a large
     /// import is never held whole: committed when `Batch::Commit` comes,
     /// rolled back if the channel closes first or a write fails. Returns
-    /// the last sequence number if it committed.
+    /// the last sequence number if it committed. Once its transaction has
+    /// begun it says on `alone` whether it holds an empty register to
+    /// itself (a first load, locked against other writers): then nothing
+    /// stored can match what is planned, and the planner need not look
+    /// (its reads would wait on that lock).
     async fn write_stream(
         &self,
         batches: tokio::sync::mpsc::Receiver<Batch>,
+        alone: tokio::sync::oneshot::Sender<bool>,
     ) -> Result<Option<i64>>;
 
     /// The asset in any status, archived included.

@@ -2,6 +2,7 @@
 //! in each dialect), the row types and the conversions to domain types, and
 //! the batched writes.
 
+pub mod bulk;
 mod cells;
 pub mod copy;
 mod history;
