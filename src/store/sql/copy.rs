@@ -183,15 +183,22 @@ fn write_cell(out: &mut Vec<u8>, cell: &Cell) {
 
 /// COPY's text format: backslash, tab, newline and carriage return escaped.
 fn escape(out: &mut Vec<u8>, bytes: &[u8]) {
-    for &b in bytes {
-        match b {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.push(b),
-        }
+    // Runs between the rare bytes to escape are copied whole, not pushed
+    // a byte at a time (the importer's largest single symbol in perf).
+    let mut from = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'\\' => b"\\\\",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[from..i]);
+        out.extend_from_slice(escaped);
+        from = i + 1;
     }
+    out.extend_from_slice(&bytes[from..]);
 }
 
 /// The geometry as hex EWKB with SRID 4326, which PostGIS reads without
