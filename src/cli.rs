@@ -64,14 +64,28 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         skip_invalid: args.skip_invalid,
         actor: "cli".into(),
     };
-    let report = if is_geojson(&name) {
-        let (records, reader) = stream_geojson(file.clone());
+    let streamed = if is_geojson(&name) {
+        let path = file.clone();
+        Some(stream_records(move |each| {
+            import::geojson::stream_file(&path, each)
+        }))
+    } else if name.ends_with(".csv") {
+        let options = csv_options(&args);
+        let lookup = areas::lookup(&store.postcodes().await?);
+        let path = file.clone();
+        Some(stream_records(move |each| {
+            import::csv::stream_file(&path, &options, &lookup, each)
+        }))
+    } else {
+        None
+    };
+    let report = if let Some((records, reader)) = streamed {
         let done =
             import::run_stream(store.as_ref(), &vocabulary, &mapping, records, &options).await;
-        reader.join().expect("the GeoJSON reader does not panic");
+        reader.join().expect("the reader does not panic");
         done?
     } else {
-        let records = read_records(&args, file, store.as_ref()).await?;
+        let records = read_osm(&args, file)?;
         import::run(store.as_ref(), &vocabulary, &mapping, records, &options)
             .await?
             .0
@@ -111,14 +125,18 @@ fn is_geojson(name: &str) -> bool {
 type RecordStream =
     std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Record, import::ImportError>> + Send>>;
 
-/// Reads a GeoJSON file on its own thread, a record at a time, while the
-/// import checks the records already read: neither the file nor all its
-/// records are ever in memory at once. A read error is the last item.
-fn stream_geojson(file: std::path::PathBuf) -> (RecordStream, std::thread::JoinHandle<()>) {
+/// Reads a file on its own thread, a record at a time (`read` hands each
+/// to its callback), while the import checks the records already read:
+/// neither the file nor all its records are ever in memory at once. A read
+/// error is the last item.
+fn stream_records(
+    read: impl FnOnce(&mut dyn FnMut(Record) -> bool) -> Result<(), import::ImportError>
+        + Send
+        + 'static,
+) -> (RecordStream, std::thread::JoinHandle<()>) {
     let (tx, rx) = tokio::sync::mpsc::channel(4_096);
     let reader = std::thread::spawn(move || {
-        let read = import::geojson::stream_file(&file, &mut |r| tx.blocking_send(Ok(r)).is_ok());
-        if let Err(e) = read {
+        if let Err(e) = read(&mut |r| tx.blocking_send(Ok(r)).is_ok()) {
             let _ = tx.blocking_send(Err(e));
         }
     });
@@ -136,33 +154,22 @@ fn dataset_name(file: &Path) -> String {
     name.split('.').next().unwrap_or("import").to_string()
 }
 
-async fn read_records(
-    args: &ImportArgs,
-    file: &Path,
-    store: &dyn Store,
-) -> anyhow::Result<Vec<Record>> {
-    let name = file.display().to_string();
-    if name.ends_with(".pbf") {
-        let table: Vec<TagRule> = match &args.osm_tags {
-            Some(path) => serde_json::from_slice(&read_file(path)?)
-                .with_context(|| format!("reading the tag table {}", path.display()))?,
-            None => osm::default_tag_table(),
-        };
-        return Ok(osm::read(file, &table)?);
-    }
-    let bytes = read_file(file)?;
-    if name.ends_with(".csv") {
-        let options = CsvOptions {
-            lat_field: args.lat_field.clone(),
-            lon_field: args.lon_field.clone(),
-            wkt_field: args.wkt_field.clone(),
-            postcode_field: args.postcode_field.clone(),
-        };
-        let lookup = areas::lookup(&store.postcodes().await?);
-        Ok(import::csv::read(&bytes, &name, &options, &lookup)?)
-    } else {
-        let text = String::from_utf8(bytes).with_context(|| format!("{name} is not UTF-8 text"))?;
-        Ok(import::geojson::read(&text, &name)?)
+/// An OpenStreetMap extract's records (read whole: see `import::osm`).
+fn read_osm(args: &ImportArgs, file: &Path) -> anyhow::Result<Vec<Record>> {
+    let table: Vec<TagRule> = match &args.osm_tags {
+        Some(path) => serde_json::from_slice(&read_file(path)?)
+            .with_context(|| format!("reading the tag table {}", path.display()))?,
+        None => osm::default_tag_table(),
+    };
+    Ok(osm::read(file, &table)?)
+}
+
+fn csv_options(args: &ImportArgs) -> CsvOptions {
+    CsvOptions {
+        lat_field: args.lat_field.clone(),
+        lon_field: args.lon_field.clone(),
+        wkt_field: args.wkt_field.clone(),
+        postcode_field: args.postcode_field.clone(),
     }
 }
 

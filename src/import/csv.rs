@@ -7,6 +7,7 @@ use crate::export::cells;
 use geo::Geometry;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::io::BufRead;
 use wkt::TryFromWkt;
 
 #[derive(Debug, Clone, Default)]
@@ -29,10 +30,48 @@ pub fn read(
     options: &CsvOptions,
     postcodes: &HashMap<String, (f64, f64)>,
 ) -> Result<Vec<Record>, ImportError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut out = Vec::new();
+    stream(bytes, file, options, postcodes, &mut |r| {
+        out.push(r);
+        true
+    })?;
+    Ok(out)
+}
+
+/// Reads a CSV file a row at a time, handing each record to `each` as it
+/// is read (until `each` says stop), so that a large file is never held
+/// whole. The first unreadable row ends it with its line number.
+pub fn stream_file(
+    path: &std::path::Path,
+    options: &CsvOptions,
+    postcodes: &HashMap<String, (f64, f64)>,
+    each: &mut dyn FnMut(Record) -> bool,
+) -> Result<(), ImportError> {
+    let name = path.display().to_string();
+    let file =
+        std::fs::File::open(path).map_err(|e| ImportError::Unreadable(format!("{name}: {e}")))?;
+    let mut input = std::io::BufReader::with_capacity(1 << 20, file);
+    // A byte-order mark (spreadsheets write one) is not part of the header.
+    let bom = input
+        .fill_buf()
+        .map_err(|e| ImportError::Unreadable(format!("{name}: {e}")))?
+        .starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        input.consume(3);
+    }
+    stream(input, &name, options, postcodes, each)
+}
+
+fn stream(
+    input: impl std::io::Read,
+    file: &str,
+    options: &CsvOptions,
+    postcodes: &HashMap<String, (f64, f64)>,
+    each: &mut dyn FnMut(Record) -> bool,
+) -> Result<(), ImportError> {
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(false)
-        .from_reader(bytes);
+        .from_reader(input);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| ImportError::Unreadable(format!("{file}: line 1: {e}")))?
@@ -41,7 +80,6 @@ pub fn read(
         .collect();
     let locate = locate(&headers, options)
         .map_err(|e| ImportError::Unreadable(format!("{file}: line 1: {e}")))?;
-    let mut out = Vec::new();
     for row in reader.records() {
         let row = row.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
@@ -61,15 +99,18 @@ pub fn read(
                 .map_err(|e| FieldError::new(&headers[*i], format!("not WKT: {e}"))),
             Locate::Postcode(i) => geocode(&row[*i], &headers[*i], postcodes),
         };
-        out.push(Record {
+        let record = Record {
             place: format!("line {line}"),
             props,
             geometry,
             source: None,
             asset_id: None,
-        });
+        };
+        if !each(record) {
+            break;
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 fn find(
