@@ -192,3 +192,54 @@ fn table_row(stdout: &[u8]) -> Vec<String> {
     let row = text.lines().nth(1).expect("a header and a row");
     row.split_whitespace().skip(1).map(str::to_string).collect()
 }
+
+/// A CSV is read as it is written (a row at a time): a spreadsheet's
+/// byte-order mark does not hide the first column, and a row that cannot be
+/// read, after thousands already planned, ends the import with
+/// its line number and leaves nothing behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_csv_with_a_broken_row_late_leaves_nothing() {
+    let (url, _dir) = fresh_store(Backend::Sqlite).await;
+    let work = tempfile::tempdir().unwrap();
+    let csv = work.path().join("halls.csv");
+    let mut text = String::from("\u{feff}name,lat,lon\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("Hall {i},53.{i:04},-2.3\n"));
+    }
+    let broken = text.clone() + "\"Hall with no end,53.5,-2.3\n";
+    std::fs::write(&csv, broken).unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_assetmap"))
+            .args(["import", csv.to_str().unwrap(), "--capital", "physical"])
+            .args(["--category", "village_hall"])
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("halls.csv: line 5002"), "{stderr}");
+    let store = assetmap::store::open(&url).await.unwrap();
+    assert!(store.all_assets().await.unwrap().is_empty());
+
+    std::fs::write(&csv, text).unwrap();
+    let out = run();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(table_row(&out.stdout), ["5000", "5000", "0", "0", "0"]);
+    let names: Vec<String> = store
+        .all_assets()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.draft.name)
+        .collect();
+    assert!(
+        names.contains(&"Hall 0".to_string()),
+        "the first column is read"
+    );
+}
