@@ -75,19 +75,8 @@ pub fn view_of(
         t => serde_json::from_str(t).map_err(|e| format!("tags: {e}"))?,
     };
     let shape = geom.map(parse_shape).transpose()?;
-    let meta = Meta {
-        id: r.id,
-        version: r.version,
-        capital: r.capital,
-        category: &r.category,
-        status: r.status,
-        visibility: r.visibility,
-        created_at: times.created_at,
-        updated_at: times.updated_at,
-        verified_at: times.verified_at,
-    };
     Ok(PublicAsset::from_parts(
-        meta,
+        Meta::of(r, times),
         fields,
         tags,
         r.placement,

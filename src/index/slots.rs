@@ -36,16 +36,7 @@ impl Slots {
     /// Stores a view no other slot holds, and says where.
     pub fn insert(&mut self, view: PublicAsset) -> u32 {
         let id = view.id;
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.views[slot as usize] = Some(view);
-                slot
-            }
-            None => {
-                self.views.push(Some(view));
-                u32::try_from(self.views.len() - 1).expect("fewer than 4 billion assets")
-            }
-        };
+        let slot = place(&mut self.views, &mut self.free, view);
         self.by_id.insert(id, slot);
         slot
     }
@@ -66,16 +57,7 @@ impl Slots {
                 Some((slot, true))
             }
             Entry::Vacant(v) => {
-                let slot = match self.free.pop() {
-                    Some(slot) => {
-                        self.views[slot as usize] = Some(view);
-                        slot
-                    }
-                    None => {
-                        self.views.push(Some(view));
-                        u32::try_from(self.views.len() - 1).expect("fewer than 4 billion assets")
-                    }
-                };
+                let slot = place(&mut self.views, &mut self.free, view);
                 v.insert(slot);
                 Some((slot, false))
             }
@@ -121,5 +103,20 @@ impl Slots {
     pub fn shrink_to_fit(&mut self) {
         self.views.shrink_to_fit();
         self.by_id.shrink_to_fit();
+    }
+}
+
+/// Puts a view in a freed slot, or a new one at the end, and says which.
+/// (Apart from `Slots`' methods so that the id map may stay borrowed.)
+fn place(views: &mut Vec<Option<PublicAsset>>, free: &mut Vec<u32>, view: PublicAsset) -> u32 {
+    match free.pop() {
+        Some(slot) => {
+            views[slot as usize] = Some(view);
+            slot
+        }
+        None => {
+            views.push(Some(view));
+            u32::try_from(views.len() - 1).expect("fewer than 4 billion assets")
+        }
     }
 }

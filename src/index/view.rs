@@ -2,6 +2,7 @@
 //! into one byte blob, the category interned, times as chrono values and the
 //! geometry kept only where it is more than the asset's point.
 
+use super::Times;
 use crate::domain::public_person;
 use crate::domain::{Asset, Capital, Placement, Status, Visibility};
 use chrono::{DateTime, Utc};
@@ -112,6 +113,23 @@ pub struct Meta<'a> {
     pub verified_at: Option<DateTime<Utc>>,
 }
 
+impl<'a> Meta<'a> {
+    /// A record's metadata, with its times from the store.
+    pub fn of(r: &'a super::IndexRecord, times: Times) -> Meta<'a> {
+        Meta {
+            id: r.id,
+            version: r.version,
+            capital: r.capital,
+            category: &r.category,
+            status: r.status,
+            visibility: r.visibility,
+            created_at: times.created_at,
+            updated_at: times.updated_at,
+            verified_at: times.verified_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicAsset {
     pub id: Uuid,
@@ -174,18 +192,12 @@ impl PublicAsset {
     /// A view with no text, for records that came without one (tests of
     /// the tree alone).
     pub fn bare(r: &super::IndexRecord) -> PublicAsset {
-        let meta = Meta {
-            id: r.id,
-            version: r.version,
-            capital: r.capital,
-            category: &r.category,
-            status: r.status,
-            visibility: r.visibility,
+        let never = Times {
             created_at: DateTime::UNIX_EPOCH,
             updated_at: DateTime::UNIX_EPOCH,
             verified_at: None,
         };
-        PublicAsset::new(meta, Texts::default(), r.placement, None)
+        PublicAsset::new(Meta::of(r, never), Texts::default(), r.placement, None)
     }
 
     /// Builds the view from its parts; `shape` is the exact geometry when

@@ -217,10 +217,7 @@ where
                 .await
                 .map_err(failed("snapshot"))?;
         }
-        let (last_seq,): (i64,) = sqlx::query_as(&self.sql.last_seq)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(failed("last_seq"))?;
+        let last_seq = self.last_seq(&mut tx).await?;
         DB::scan_index(&self.pool, &self.sql, &mut tx, last_seq, loader).await?;
         tx.commit().await.map_err(failed("commit"))?;
         Ok(last_seq)

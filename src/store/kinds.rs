@@ -14,17 +14,15 @@ pub trait Backend: Database {
     /// Run first in the transaction that reads the index and the change-log
     /// position, so that both come from one snapshot.
     const SNAPSHOT: Option<&'static str>;
+    /// Run on the pool once a streamed write has committed.
+    const AFTER_STREAM: Option<&'static str>;
 
-    /// Run on a streamed write's connection before it and after it: how
-    /// each database is best set for one long write.
     /// Run first in a streamed write's transaction: sets the database up
     /// for one long write. Returns whether it locked an empty register for
     /// a bulk load, and what to run just before the commit.
     fn begin_stream<'a>(
         tx: &'a mut Transaction<'static, Self>,
     ) -> BoxFuture<'a, Result<(bool, Vec<String>)>>;
-    /// Run on the pool once a streamed write has committed.
-    const AFTER_STREAM: Option<&'static str>;
 
     /// Writes changes and their change-log rows inside an open transaction,
     /// each database the fastest way it has for a large write.
@@ -34,7 +32,6 @@ pub trait Backend: Database {
         changes: &'a [Change],
     ) -> BoxFuture<'a, Result<i64>>;
 
-    /// Reads every live asset into `loader`, inside the open snapshot.
     /// Reads every live asset into the loader, within the snapshot `tx`
     /// holds (whose change-log position is `last_seq`); other connections
     /// from the pool may share the work if they see the same snapshot.
@@ -111,11 +108,6 @@ impl Backend for Sqlite {
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     // In WAL mode a read transaction is already one snapshot.
     const SNAPSHOT: Option<&'static str> = None;
-    // A page cache large enough for the asset id index of a national
-    // import: with SQLite's default 2 MB, random ids evict its pages,
-    // which spill to the WAL mid-transaction and are read back, again and
-    // again (1M assets took ~10 minutes). Put back to the default after.
-
     // A national import leaves a write-ahead log as large as the table
     // (1.1 GB for a million assets), kept on disk after its pages are
     // checkpointed and read through by every process that next opens the
@@ -133,6 +125,11 @@ impl Backend for Sqlite {
     fn begin_stream<'a>(
         tx: &'a mut Transaction<'static, Self>,
     ) -> BoxFuture<'a, Result<(bool, Vec<String>)>> {
+        // A page cache large enough for the asset id index of a national
+        // import: with SQLite's default 2 MB, random ids evict its pages,
+        // which spill to the WAL mid-transaction and are read back, again
+        // and again (1M assets took ~10 minutes). Put back to the default
+        // before the commit.
         Box::pin(async move {
             sqlx::query("pragma cache_size = -262144")
                 .execute(&mut **tx)

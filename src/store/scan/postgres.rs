@@ -6,6 +6,7 @@
 
 use super::{columns, ScanRow, FIRST_TEXT};
 use crate::index::{Loader, Times};
+use crate::store::kinds::Backend;
 use crate::store::{failed, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::{Pool, Postgres, Transaction};
@@ -63,8 +64,9 @@ pub async fn load_halves(
         .await
         .map_err(failed("export snapshot"))?;
     let mut b = pool.begin().await.map_err(failed("begin"))?;
+    let isolation = <Postgres as Backend>::SNAPSHOT.expect("PostgreSQL sets its snapshot");
     for s in [
-        "set transaction isolation level repeatable read, read only".to_string(),
+        isolation.to_string(),
         format!("set transaction snapshot '{snapshot}'"),
     ] {
         sqlx::query(&s)
