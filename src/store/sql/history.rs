@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 /// How PostgreSQL reads the payload out of a batch's JSON rows.
-pub const PAYLOAD_TYPE: &str = "jsonb";
+pub const PAYLOAD_TYPE: &str = "json";
 
 /// The asset as a write leaves it: what a later revert writes back.
 pub fn payload(asset: &Asset) -> Value {
