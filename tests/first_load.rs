@@ -15,7 +15,7 @@ use std::process::Command;
 pub async fn pg_schema(url: &str) -> Vec<String> {
     let mut c = sqlx::PgConnection::connect(url).await.unwrap();
     let rows: Vec<(String,)> = sqlx::query_as(
-        "select indexname || ': ' || indexdef from pg_indexes where tablename = 'asset' \
+        "select indexname || ': ' || indexdef from pg_indexes where tablename in ('asset', 'asset_change') \
          union all \
          select conname || ': ' || pg_get_constraintdef(oid) from pg_constraint \
          where conrelid = 'asset_change'::regclass \

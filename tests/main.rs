@@ -18,6 +18,7 @@ mod backup;
 mod basemap;
 mod cli_errors;
 mod consistency;
+mod deferred_payloads;
 mod first_load;
 mod fuzz_regressions;
 mod gaps;

@@ -371,7 +371,7 @@ macro_rules! account_store {
                 .execute(&mut *tx)
                 .await.map_err(failed("account store: erase_person"))?;
                 // The log keeps that a version was written, never what it held.
-                sqlx::query("update asset_change set changed_by = 'withdrawn', payload = null where cast(asset_id as text) = $1")
+                sqlx::query("update asset_change set changed_by = 'withdrawn', payload = null, payload_in_asset = false where cast(asset_id as text) = $1")
                     .bind(&asset)
                     .execute(&mut *tx)
                     .await.map_err(failed("account store: erase_person"))?;

@@ -33,6 +33,9 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
+    (i64, String): for<'r> FromRow<'r, DB::Row>,
+    AssetRow: for<'r> FromRow<'r, DB::Row>,
+    VersionRow: for<'r> FromRow<'r, DB::Row>,
 {
     /// Writes batches as they come until told to commit (the last sequence
     /// number) or the channel closes (None).
@@ -53,7 +56,9 @@ where
             }
             // Written in large batches: each costs a few round trips.
             if pending.len() >= STREAM_BATCH || (commit && !pending.is_empty()) {
-                last = Some(DB::write_changes(tx, &self.sql, &pending).await?);
+                self.keep_replaced(tx, &pending).await?;
+                // An import's payloads are its asset rows (`deferred.rs`).
+                last = Some(DB::write_changes(tx, &self.sql, &pending, true).await?);
                 pending.clear();
             }
             if commit {
@@ -130,6 +135,7 @@ where
     for<'q> i32: Encode<'q, DB> + Type<DB>,
     (i64,): for<'r> FromRow<'r, DB::Row>,
     (String,): for<'r> FromRow<'r, DB::Row>,
+    (i64, String): for<'r> FromRow<'r, DB::Row>,
     AssetRow: for<'r> FromRow<'r, DB::Row>,
     IndexRow: for<'r> FromRow<'r, DB::Row>,
     ChangeRow: for<'r> FromRow<'r, DB::Row>,
@@ -156,7 +162,8 @@ where
             .begin_with(DB::BEGIN_WRITE)
             .await
             .map_err(failed("begin"))?;
-        let last = DB::write_changes(&mut tx, &self.sql, changes).await?;
+        self.keep_replaced(&mut tx, changes).await?;
+        let last = DB::write_changes(&mut tx, &self.sql, changes, false).await?;
         tx.commit().await.map_err(failed("commit"))?;
         Ok(last)
     }
@@ -234,12 +241,7 @@ where
     }
 
     async fn history(&self, id: Uuid) -> Result<Vec<Version>> {
-        let rows: Vec<VersionRow> = sqlx::query_as(&self.sql.history)
-            .bind(id.to_string())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(failed("history"))?;
-        sql::convert_all(rows)
+        self.history_of(id).await
     }
 
     async fn text_search(&self, needle: &str) -> Result<Vec<Uuid>> {

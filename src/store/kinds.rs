@@ -30,6 +30,7 @@ pub trait Backend: Database {
         tx: &'a mut Transaction<'static, Self>,
         sql: &'a Statements,
         changes: &'a [Change],
+        defer: bool,
     ) -> BoxFuture<'a, Result<i64>>;
 
     /// Reads every live asset into the loader, within the snapshot `tx`
@@ -56,10 +57,11 @@ impl Backend for Postgres {
         tx: &'a mut Transaction<'static, Self>,
         sql: &'a Statements,
         changes: &'a [Change],
+        defer: bool,
     ) -> BoxFuture<'a, Result<i64>> {
         Box::pin(async move {
             if changes.len() >= sql::copy::COPY_AT {
-                sql::copy::write_changes(tx, sql, changes).await
+                sql::copy::write_changes(tx, sql, changes, defer).await
             } else {
                 sql::write_changes(tx, sql, changes).await
             }
@@ -118,8 +120,9 @@ impl Backend for Sqlite {
         tx: &'a mut Transaction<'static, Self>,
         sql: &'a Statements,
         changes: &'a [Change],
+        defer: bool,
     ) -> BoxFuture<'a, Result<i64>> {
-        Box::pin(sql::prepared::write_changes(tx, sql, changes))
+        Box::pin(sql::prepared::write_changes(tx, sql, changes, defer))
     }
 
     fn begin_stream<'a>(

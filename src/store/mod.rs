@@ -4,6 +4,7 @@
 mod account_rows;
 pub mod accounts;
 mod backend;
+mod deferred;
 mod kinds;
 mod postgres;
 mod scan;

@@ -11,7 +11,7 @@ mod rows;
 mod statements;
 mod write;
 
-pub use history::VersionRow;
+pub use history::{payload, VersionRow};
 pub use rows::{
     convert_all, in_order, parse_ids, AreaRow, AssetRow, ChangeRow, IndexRow, PostcodeRow,
 };

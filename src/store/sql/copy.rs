@@ -24,6 +24,7 @@ pub async fn write_changes(
     conn: &mut PgConnection,
     sql: &Statements,
     changes: &[Change],
+    defer: bool,
 ) -> Result<i64, StoreError> {
     let (creates, updates): (Vec<&Change>, Vec<&Change>) =
         changes.iter().partition(|c| c.expected_version.is_none());
@@ -50,9 +51,10 @@ pub async fn write_changes(
     let numbered: Vec<(i64, &Change)> = (first..).zip(changes).collect();
     copy(
         conn,
-        "copy asset_change (seq, asset_id, version, op, changed_at, changed_by, payload) from stdin",
+        "copy asset_change (seq, asset_id, version, op, changed_at, changed_by, payload, payload_in_asset) \
+         from stdin",
         &numbered,
-        |out, (seq, c)| change_line(out, *seq, c),
+        |out, (seq, c)| change_line(out, *seq, c, defer),
     )
     .await?;
     Ok(last)
@@ -154,7 +156,9 @@ fn asset_line(out: &mut Vec<u8>, asset: &Asset, expected_version: Option<i64>) {
     out.push(b'\n');
 }
 
-fn change_line(out: &mut Vec<u8>, seq: i64, c: &Change) {
+/// A change-log row; deferred, its payload is left to the asset row
+/// (`store::deferred`).
+fn change_line(out: &mut Vec<u8>, seq: i64, c: &Change, defer: bool) {
     let a = &c.asset;
     let mut id = uuid::Uuid::encode_buffer();
     for cell in [
@@ -171,9 +175,13 @@ fn change_line(out: &mut Vec<u8>, seq: i64, c: &Change) {
     out.push(b'\t');
     escape(out, a.updated_by.as_bytes());
     out.push(b'\t');
-    let payload = serde_json::to_vec(&super::history::payload(a)).expect("payloads serialise");
-    escape(out, &payload);
-    out.push(b'\n');
+    if defer {
+        out.extend_from_slice(b"\\N\tt\n");
+    } else {
+        let payload = serde_json::to_vec(&super::history::payload(a)).expect("payloads serialise");
+        escape(out, &payload);
+        out.extend_from_slice(b"\tf\n");
+    }
 }
 
 fn write_cell(out: &mut Vec<u8>, cell: &Cell) {

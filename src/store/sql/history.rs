@@ -25,7 +25,7 @@ pub fn select(d: Dialect) -> String {
         Dialect::Sqlite => ("payload", "$1"),
     };
     format!(
-        "select seq, version, op, changed_at, changed_by, {payload} as payload \
+        "select seq, version, op, changed_at, changed_by, {payload} as payload, payload_in_asset \
          from asset_change where asset_id = {id} order by seq"
     )
 }
@@ -38,6 +38,24 @@ pub struct VersionRow {
     changed_at: DateTime<Utc>,
     changed_by: String,
     payload: Option<String>,
+    payload_in_asset: bool,
+}
+
+impl VersionRow {
+    /// The version whose payload is the asset row's, if any: only ever the
+    /// asset's current version (a write fills it before replacing it).
+    pub fn in_asset(rows: &mut [VersionRow]) -> Option<&mut VersionRow> {
+        rows.iter_mut().find(|r| r.payload_in_asset && r.payload.is_none())
+    }
+
+    pub fn version(&self) -> i64 {
+        self.version
+    }
+
+    pub fn fill(&mut self, asset: &Asset) {
+        self.payload = Some(payload(asset).to_string());
+        self.payload_in_asset = false;
+    }
 }
 
 impl TryFrom<VersionRow> for Version {

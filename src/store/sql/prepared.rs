@@ -17,12 +17,14 @@ type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
 const ASSET_ROWS: usize = 64;
 const LOG_ROWS: usize = 256;
 
-const LOG_COLUMNS: &str = "seq, asset_id, version, op, changed_at, changed_by, payload";
+const LOG_COLUMNS: &str =
+    "seq, asset_id, version, op, changed_at, changed_by, payload, payload_in_asset";
 
 pub async fn write_changes(
     conn: &mut SqliteConnection,
     sql: &Statements,
     changes: &[Change],
+    defer: bool,
 ) -> Result<i64, StoreError> {
     if let Some(c) = changes.first() {
         check_order(&asset_cells(&c.asset));
@@ -64,9 +66,9 @@ pub async fn write_changes(
     let first = last - changes.len() as i64 + 1;
     let numbered: Vec<(i64, &Change)> = (first..).zip(changes).collect();
     for group in numbered.chunks(LOG_ROWS) {
-        let statement = insert_rows("asset_change", LOG_COLUMNS, 7, group.len());
+        let statement = insert_rows("asset_change", LOG_COLUMNS, 8, group.len());
         let q = group.iter().fold(sqlx::query(&statement), |q, (seq, c)| {
-            bind_change(q, *seq, c)
+            bind_change(q, *seq, c, defer)
         });
         q.execute(&mut *conn).await.map_err(failed("log_changes"))?;
     }
@@ -102,7 +104,8 @@ fn bind_asset<'q>(mut q: Query<'q>, c: &Change, update: bool) -> Query<'q> {
     q
 }
 
-fn bind_change<'q>(q: Query<'q>, seq: i64, c: &Change) -> Query<'q> {
+/// Deferred, the payload is left to the asset row (`store::deferred`).
+fn bind_change<'q>(q: Query<'q>, seq: i64, c: &Change, defer: bool) -> Query<'q> {
     let a = &c.asset;
     q.bind(seq)
         .bind(a.id.to_string())
@@ -110,5 +113,6 @@ fn bind_change<'q>(q: Query<'q>, seq: i64, c: &Change) -> Query<'q> {
         .bind(c.op.as_str())
         .bind(a.updated_at.to_rfc3339())
         .bind(a.updated_by.clone())
-        .bind(super::history::payload(a).to_string())
+        .bind((!defer).then(|| super::history::payload(a).to_string()))
+        .bind(defer)
 }

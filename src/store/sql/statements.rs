@@ -98,6 +98,13 @@ impl Dialect {
     }
 
     /// `asset_id` is one of the ids in a JSON array bound at `param`.
+    fn falsehood(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "false",
+            Dialect::Sqlite => "0",
+        }
+    }
+
     fn id_in_json_list(self, param: &str) -> String {
         match self {
             Dialect::Postgres => {
@@ -205,6 +212,11 @@ pub struct Statements {
     pub reference_stamp: String,
     pub bump_reference: String,
     pub history: String,
+    /// The marked change-log rows (payload in the asset row) of the
+    /// assets in a JSON list: `(seq, asset_id)`.
+    pub marked: String,
+    /// Gives marked rows their payloads, as JSON rows `{seq, payload}`.
+    pub fill_marked: String,
 }
 
 impl Statements {
@@ -291,6 +303,17 @@ impl Statements {
             reference_stamp: "select cast(stamp as text) from reference_stamp".into(),
             bump_reference: "update reference_stamp set stamp = stamp + 1".into(),
             history: super::history::select(d),
+            marked: format!(
+                "select seq, {} from asset_change where payload_in_asset and {}",
+                d.id_out(),
+                d.id_in_json_list("$1")
+            ),
+            fill_marked: format!(
+                "update asset_change set payload = x.payload, payload_in_asset = {} \
+                 from {} where asset_change.seq = x.seq",
+                d.falsehood(),
+                d.json_rows(&[("seq", "int8"), ("payload", super::history::PAYLOAD_TYPE)])
+            ),
         }
     }
 }
