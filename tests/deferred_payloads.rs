@@ -94,7 +94,11 @@ async fn imported_versions_keep_their_payloads_through_later_writes(backend: Bac
     // The data set imported again with one name changed at its source: the
     // import replaces the old school (version 1 kept) and the hand edit of
     // the hut (version 2 kept), and leaves the chapel alone.
-    import(&url, work.path(), &["Scout hut", "Old school hall", "Chapel"]);
+    import(
+        &url,
+        work.path(),
+        &["Scout hut", "Old school hall", "Chapel"],
+    );
     assert_eq!(
         names_in_history(&store, school.id).await,
         [(1, "Old school".into()), (2, "Old school hall".into())]

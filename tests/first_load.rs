@@ -95,3 +95,62 @@ async fn a_first_load_keeps_every_index_and_key_and_a_second_finds_it() {
     assert_eq!(import(&url, &file), ["3000", "0", "0", "3000", "0"]);
     assert_eq!(store.changes_since(0, 10_000).await.unwrap().len(), 3_000);
 }
+
+/// The indexes SQLite made from `create index`, with their SQL, sorted.
+async fn sqlite_indexes(url: &str) -> Vec<String> {
+    let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "select name || ': ' || sql from sqlite_schema where type = 'index' \
+         and tbl_name in ('asset', 'asset_change') and sql is not null order by 1",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    rows.into_iter().map(|r| r.0).collect()
+}
+
+/// SQLite's first load sets its secondary indexes aside in the same way
+/// (`src/store/sql/bulk_sqlite.rs`): they come back, and answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_sqlite_load_keeps_every_index_and_a_second_finds_it() {
+    let (url, _dir) = fresh_store(Backend::Sqlite).await;
+    let store = assetmap::store::open(&url).await.unwrap();
+    let before = sqlite_indexes(&url).await;
+    assert_eq!(
+        before.len(),
+        2,
+        "asset_source_idx and asset_change_asset_idx: {before:?}"
+    );
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("groups.geojson");
+    let features: Vec<_> = (0..2_000)
+        .map(|i| {
+            json!({"type": "Feature",
+                   "geometry": {"type": "Point", "coordinates": [-2.3 + (i % 50) as f64 * 0.001, 53.4]},
+                   "properties": {"ref": i, "title": format!("Group {i}")}})
+        })
+        .collect();
+    std::fs::write(
+        &file,
+        json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    assert_eq!(import(&url, &file), ["2000", "2000", "0", "0", "0"]);
+    assert_eq!(sqlite_indexes(&url).await, before, "every index is back");
+    let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let (ok,): (String,) = sqlx::query_as("pragma integrity_check")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(ok, "ok");
+    assert_eq!(
+        store
+            .assets_by_source_prefix("import:")
+            .await
+            .unwrap()
+            .len(),
+        2_000
+    );
+    assert_eq!(import(&url, &file), ["2000", "0", "0", "2000", "0"]);
+    assert_eq!(store.changes_since(0, 5_000).await.unwrap().len(), 2_000);
+}

@@ -138,7 +138,9 @@ impl Backend for Sqlite {
                 .execute(&mut **tx)
                 .await
                 .map_err(failed("stream settings"))?;
-            Ok((false, vec!["pragma cache_size = -2000".to_string()]))
+            let (alone, mut put_back) = sql::bulk_sqlite::set_aside(tx).await?;
+            put_back.push("pragma cache_size = -2000".to_string());
+            Ok((alone, put_back))
         })
     }
 

@@ -3,6 +3,7 @@
 //! the batched writes.
 
 pub mod bulk;
+pub mod bulk_sqlite;
 mod cells;
 pub mod copy;
 mod history;

@@ -45,7 +45,8 @@ impl VersionRow {
     /// The version whose payload is the asset row's, if any: only ever the
     /// asset's current version (a write fills it before replacing it).
     pub fn in_asset(rows: &mut [VersionRow]) -> Option<&mut VersionRow> {
-        rows.iter_mut().find(|r| r.payload_in_asset && r.payload.is_none())
+        rows.iter_mut()
+            .find(|r| r.payload_in_asset && r.payload.is_none())
     }
 
     pub fn version(&self) -> i64 {
