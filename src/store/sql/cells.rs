@@ -11,7 +11,11 @@ use std::borrow::Cow;
 /// One column's value.
 pub enum Cell<'a> {
     Null,
+    /// An asset's id: text to SQLite, `uuid` to PostgreSQL.
+    Id(uuid::Uuid),
     Text(Cow<'a, str>),
+    /// JSON text: `jsonb` to PostgreSQL, text to SQLite.
+    Jsonb(String),
     Float(f64),
     Int(i64),
     Time(DateTime<Utc>),
@@ -40,7 +44,7 @@ pub fn asset_cells(asset: &Asset) -> [(&'static str, Cell<'_>); 33] {
     let d = &asset.draft;
     let p = asset.placement();
     [
-        ("asset_id", Cell::Text(asset.id.to_string().into())),
+        ("asset_id", Cell::Id(asset.id)),
         ("name", text(&d.name)),
         ("capital", text(d.capital().as_str())),
         ("category", text(&d.category)),
@@ -65,11 +69,7 @@ pub fn asset_cells(asset: &Asset) -> [(&'static str, Cell<'_>); 33] {
         ("version", Cell::Int(asset.version)),
         (
             "tags",
-            Cell::Text(
-                serde_json::to_string(&d.tags)
-                    .expect("tags serialise")
-                    .into(),
-            ),
+            Cell::Jsonb(serde_json::to_string(&d.tags).expect("tags serialise")),
         ),
         ("geom", Cell::Geometry(&d.geometry)),
         ("point_lon", Cell::Float(p.point[0])),

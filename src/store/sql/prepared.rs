@@ -93,7 +93,9 @@ fn bind_asset<'q>(mut q: Query<'q>, c: &Change, update: bool) -> Query<'q> {
     for (_, cell) in columns {
         q = match cell {
             Cell::Null => q.bind(None::<String>),
+            Cell::Id(id) => q.bind(id.to_string()),
             Cell::Text(s) => q.bind(s.to_string()),
+            Cell::Jsonb(s) => q.bind(s.clone()),
             Cell::Float(f) => q.bind(*f),
             Cell::Int(i) => q.bind(*i),
             // The same text the JSON rows wrote, so both paths agree.

@@ -19,7 +19,9 @@ fn asset_row(asset: &Asset, expected_version: Option<i64>) -> serde_json::Value 
     let row = cells.into_iter().map(|(column, cell)| {
         let value = match cell {
             Cell::Null => serde_json::Value::Null,
+            Cell::Id(id) => id.to_string().into(),
             Cell::Text(s) => s.into_owned().into(),
+            Cell::Jsonb(s) => s.into(),
             Cell::Float(f) => f.into(),
             Cell::Int(i) => i.into(),
             Cell::Time(t) => t.to_rfc3339().into(),
