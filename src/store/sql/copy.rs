@@ -174,7 +174,8 @@ fn change_row(out: &mut Vec<u8>, seq: i64, c: &Change, defer: bool) {
         write_cell(out, &Cell::Null);
     } else {
         // `json` (not `jsonb`) travels as its text.
-        let payload = serde_json::to_string(&super::history::payload(a)).expect("payloads serialise");
+        let payload =
+            serde_json::to_string(&super::history::payload(a)).expect("payloads serialise");
         write_cell(out, &Cell::Text(payload.into()));
     }
     field(out, &[u8::from(defer)]);
