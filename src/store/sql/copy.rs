@@ -8,6 +8,7 @@ use super::cells::{asset_cells, asset_columns, check_order, Cell};
 use super::Statements;
 use crate::domain::Asset;
 use crate::store::{failed, Change, StoreError};
+use chrono::{DateTime, Utc};
 use geo::{Geometry, Polygon};
 use sqlx::postgres::PgConnection;
 
@@ -203,8 +204,20 @@ fn write_cell(out: &mut Vec<u8>, cell: &Cell) {
         }
         Cell::Float(f) => field(out, &f.to_be_bytes()),
         Cell::Int(i) => field(out, &i.to_be_bytes()),
-        Cell::Time(t) => field(out, &(t.timestamp_micros() - PG_EPOCH_MICROS).to_be_bytes()),
+        Cell::Time(t) => field(out, &(micros(t) - PG_EPOCH_MICROS).to_be_bytes()),
         Cell::Geometry(g) => field(out, &ewkb(g)),
+    }
+}
+
+/// Microseconds since the Unix epoch, rounded as PostgreSQL rounds a
+/// time sent as text (to the nearest, a tie to even): the same value
+/// whether a write went by COPY or by the JSON statements.
+fn micros(t: &DateTime<Utc>) -> i64 {
+    let floor = t.timestamp_micros();
+    match t.timestamp_subsec_nanos() % 1000 {
+        501.. => floor + 1,
+        500 if floor % 2 != 0 => floor + 1,
+        _ => floor,
     }
 }
 
@@ -278,5 +291,16 @@ mod tests {
         let t = chrono::DateTime::parse_from_rfc3339("2000-01-01T00:00:01Z").unwrap();
         write_cell(&mut out, &Cell::Time(t.into()));
         assert_eq!(out, [0, 0, 0, 8, 0, 0, 0, 0, 0, 0x0f, 0x42, 0x40]);
+    }
+
+    #[test]
+    fn a_time_finer_than_a_microsecond_rounds_as_postgresql_does() {
+        let at = |s: &str| micros(&chrono::DateTime::parse_from_rfc3339(s).unwrap().into());
+        let second = 946_684_801_000_000;
+        assert_eq!(at("2000-01-01T00:00:00.9999995Z"), second);
+        assert_eq!(at("2000-01-01T00:00:00.9999994Z"), second - 1);
+        assert_eq!(at("2000-01-01T00:00:01.0000015Z"), second + 2);
+        assert_eq!(at("2000-01-01T00:00:01.0000025Z"), second + 2);
+        assert_eq!(at("2000-01-01T00:00:01.0000026Z"), second + 3);
     }
 }
