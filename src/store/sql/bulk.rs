@@ -43,20 +43,8 @@ pub async fn set_aside(
     .fetch_all(&mut **tx)
     .await
     .map_err(failed("bulk indexes"))?;
-    let keys: Vec<(String, String)> = sqlx::query_as(
-        "select conname::text, pg_get_constraintdef(oid) from pg_constraint \
-         where conrelid = 'asset_change'::regclass and contype = 'f'",
-    )
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(failed("bulk keys"))?;
-    let primary: Vec<(String, String)> = sqlx::query_as(
-        "select conname::text, pg_get_constraintdef(oid) from pg_constraint \
-         where conrelid = 'asset'::regclass and contype = 'p'",
-    )
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(failed("bulk keys"))?;
+    let keys = constraints(tx, "asset_change", "f").await?;
+    let primary = constraints(tx, "asset", "p").await?;
     let mut drops = Vec::new();
     let mut put_back = vec!["set local maintenance_work_mem = '256MB'".to_string()];
     // The key goes back first: the foreign key put back last needs it.
@@ -86,6 +74,24 @@ pub async fn set_aside(
             .map_err(failed("bulk set aside"))?;
     }
     Ok((true, put_back))
+}
+
+/// A table's constraints of one kind (`f` foreign, `p` primary), each
+/// with its definition.
+async fn constraints(
+    tx: &mut Transaction<'static, Postgres>,
+    table: &str,
+    kind: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    sqlx::query_as(
+        "select conname::text, pg_get_constraintdef(oid) from pg_constraint \
+         where conrelid = $1::regclass and contype = $2",
+    )
+    .bind(table)
+    .bind(kind)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(failed("bulk keys"))
 }
 
 async fn empty(tx: &mut Transaction<'static, Postgres>) -> Result<bool, StoreError> {
