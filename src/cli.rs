@@ -81,7 +81,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     };
     let report = if let Some((records, reader)) = streamed {
         let done =
-            import::run_stream(store.as_ref(), &vocabulary, &mapping, records, &options).await;
+            import::run_stream(store.clone(), &vocabulary, &mapping, records, &options).await;
         reader.join().expect("the reader does not panic");
         done?
     } else {

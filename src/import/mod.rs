@@ -116,22 +116,25 @@ pub async fn run(
 /// `Store::write_stream`): neither the records nor the changes are ever
 /// held whole. Only the report is returned.
 pub async fn run_stream(
-    store: &dyn Store,
+    store: std::sync::Arc<dyn Store>,
     vocabulary: &Vocabulary,
     mapping: &Mapping,
     records: impl futures_util::Stream<Item = Result<Record, ImportError>> + Unpin,
     options: &Options,
 ) -> Result<Report, ImportError> {
-    // Two batches in flight: the next is planned while one is written.
-    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    // Room for more than the store writes at once (its stream batch is
+    // ten chunks): the planner fills the next batch while one is written,
+    // instead of waiting for the write and then the writer for it.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
     let (alone_tx, alone_rx) = tokio::sync::oneshot::channel();
     let sink = plan::Sink {
         batches: tx.clone(),
         alone: (!options.dry_run).then_some(alone_rx),
     };
+    let planning: &dyn Store = &*store;
     let plan = async move {
         let planner =
-            plan::plan_into(store, vocabulary, mapping, records, options, Some(sink)).await?;
+            plan::plan_into(planning, vocabulary, mapping, records, options, Some(sink)).await?;
         let write = options.writes(&planner.report);
         if write {
             // A writer that has failed has its own error to report.
@@ -140,8 +143,19 @@ pub async fn run_stream(
         Ok::<_, ImportError>((planner.report, write))
     };
     if !options.dry_run {
-        let (planned, written) =
-            futures_util::future::join(plan, store.write_stream(rx, alone_tx)).await;
+        // The write on a task of its own: beside the planner on one task,
+        // the database's statements waited while each chunk was planned
+        // (SQLite's worker thread sat idle for a third of an import).
+        let writer = {
+            let store = store.clone();
+            tokio::spawn(async move { store.write_stream(rx, alone_tx).await })
+        };
+        let planned = plan.await;
+        let written = writer.await.map_err(|e| {
+            ImportError::Store(StoreError::Corrupt(format!(
+                "the import's writer stopped: {e}"
+            )))
+        })?;
         let (report, write) = planned?;
         let committed = written?.is_some();
         return Ok(Report {

@@ -5,6 +5,7 @@ mod account_rows;
 pub mod accounts;
 mod backend;
 mod deferred;
+mod ffi;
 mod kinds;
 mod postgres;
 mod scan;
@@ -42,6 +43,14 @@ pub enum StoreError {
         statement: &'static str,
         #[source]
         source: sqlx::Error,
+    },
+    /// Said by SQLite itself, on a statement run through its C interface
+    /// (`ffi`) rather than sqlx.
+    #[error("database error in {statement}: {message} (SQLite code {code})")]
+    Engine {
+        statement: &'static str,
+        code: i32,
+        message: String,
     },
     #[error("migrations failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

@@ -7,11 +7,13 @@
 
 use super::{columns, parse_time, ScanRow, FIRST_TEXT};
 use crate::index::{Loader, Times};
+pub use crate::store::ffi::Handle;
+use crate::store::ffi::Statement;
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 use libsqlite3_sys as ffi;
-use std::ffi::{c_int, CStr, CString};
-use std::ptr::{self, NonNull};
+use std::ffi::c_int;
+use std::ptr::NonNull;
 use uuid::Uuid;
 
 /// The scan of every live asset, or of those whose rowid is in `rows`.
@@ -30,13 +32,6 @@ pub fn statement(rows: Option<&str>) -> String {
         columns("a.asset_id", "a.tags", geom)
     )
 }
-
-/// A connection's handle, to be stepped on another thread while its
-/// owner waits: SQLite allows a connection on any thread, one at a time.
-pub struct Handle(pub NonNull<ffi::sqlite3>);
-
-// SAFETY: see above; the owner holds the connection's lock meanwhile.
-unsafe impl Send for Handle {}
 
 /// Reads every live asset into the loader, half on this thread and half
 /// on another: two read transactions (`a` and `b`) that read the same
@@ -78,23 +73,6 @@ pub fn scan_into(
     })
 }
 
-/// A prepared statement, finalised however the scan ends.
-struct Statement(NonNull<ffi::sqlite3_stmt>);
-
-impl Drop for Statement {
-    fn drop(&mut self) {
-        // SAFETY: prepared by `scan` and finalised only here.
-        unsafe { ffi::sqlite3_finalize(self.0.as_ptr()) };
-    }
-}
-
-fn error(db: NonNull<ffi::sqlite3>, doing: &str) -> StoreError {
-    // SAFETY: the handle is open for the whole scan; the message is copied
-    // before any other call on it.
-    let message = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(db.as_ptr())) };
-    StoreError::Corrupt(format!("{doing}: {}", message.to_string_lossy()))
-}
-
 /// Steps `sql` (the statement above) over `db` and hands each row to
 /// `each`. The caller holds the connection's lock for the whole call.
 pub fn scan(
@@ -102,26 +80,12 @@ pub fn scan(
     sql: &str,
     mut each: impl FnMut(ScanRow) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    let text = CString::new(sql).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let mut raw = ptr::null_mut();
-    // SAFETY: a valid handle and a NUL-terminated statement; `raw` is
-    // owned by `Statement` from here on.
-    let rc = unsafe {
-        ffi::sqlite3_prepare_v2(db.as_ptr(), text.as_ptr(), -1, &mut raw, ptr::null_mut())
-    };
-    let Some(stmt) = NonNull::new(raw).filter(|_| rc == ffi::SQLITE_OK) else {
-        return Err(error(db, "preparing the index scan"));
-    };
-    let stmt = Statement(stmt);
+    let stmt = Statement::prepare(db, sql, "the index scan")?;
     let mut times = TimeCache::default();
-    loop {
-        // SAFETY: a prepared statement on an open handle.
-        match unsafe { ffi::sqlite3_step(stmt.0.as_ptr()) } {
-            ffi::SQLITE_ROW => each(read_row(&stmt, &mut times)?)?,
-            ffi::SQLITE_DONE => return Ok(()),
-            _ => return Err(error(db, "reading the index scan")),
-        }
+    while stmt.step()? {
+        each(read_row(&stmt, &mut times)?)?;
     }
+    Ok(())
 }
 
 /// The last time text read and what it said: rows written together (an
@@ -189,7 +153,7 @@ struct Column<'a>(&'a Statement);
 
 impl<'a> Column<'a> {
     fn text(&self, i: c_int) -> Result<Option<&'a str>, StoreError> {
-        let stmt = self.0 .0.as_ptr();
+        let stmt = self.0.as_ptr();
         // SAFETY: `i` is a column of the statement; the pointer and length
         // describe one buffer that lives until the next step, and `scan`
         // hands each row to a callback that cannot keep it past that.
@@ -211,11 +175,11 @@ impl<'a> Column<'a> {
 
     fn int(&self, i: c_int) -> i64 {
         // SAFETY: as above.
-        unsafe { ffi::sqlite3_column_int64(self.0 .0.as_ptr(), i) }
+        unsafe { ffi::sqlite3_column_int64(self.0.as_ptr(), i) }
     }
 
     fn double(&self, i: c_int) -> f64 {
         // SAFETY: as above.
-        unsafe { ffi::sqlite3_column_double(self.0 .0.as_ptr(), i) }
+        unsafe { ffi::sqlite3_column_double(self.0.as_ptr(), i) }
     }
 }

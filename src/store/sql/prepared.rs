@@ -1,21 +1,21 @@
-//! Writes to SQLite with prepared statements, one row each, reused for the
-//! whole write in its one transaction: SQLite has no round trips to save,
-//! so binding values directly costs less than packing rows into JSON and
-//! parsing them again.
+//! Writes to SQLite with prepared statements stepped through its C
+//! interface (`store::ffi`), one row at a time, inside the caller's
+//! transaction: SQLite has no round trips to save, and the values are
+//! bound where they lie. Through sqlx each statement was a trip to its
+//! worker thread and each value a copy, and the worker waited while the
+//! next statement was bound: a million-asset import spent more time
+//! handing rows over than writing them.
 
 use super::cells::{asset_cells, asset_columns, check_order, Cell};
 use super::Statements;
-use crate::domain::geometry_json;
+use crate::domain::{geometry_json, Asset};
+use crate::store::ffi::{self, Param, Statement};
 use crate::store::{failed, Change, StoreError};
-use sqlx::sqlite::{SqliteArguments, SqliteConnection};
-use sqlx::Sqlite;
-
-type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
-
-/// Rows per multi-row INSERT: one statement (one trip to SQLite's worker
-/// thread) for many rows, well under SQLite's 32,766 bound parameters.
-const ASSET_ROWS: usize = 64;
-const LOG_ROWS: usize = 256;
+use chrono::{DateTime, Utc};
+use libsqlite3_sys::sqlite3;
+use sqlx::sqlite::SqliteConnection;
+use std::borrow::Cow;
+use std::ptr::NonNull;
 
 const LOG_COLUMNS: &str =
     "seq, asset_id, version, op, changed_at, changed_by, payload, payload_in_asset";
@@ -29,92 +29,146 @@ pub async fn write_changes(
     if let Some(c) = changes.first() {
         check_order(&asset_cells(&c.asset));
     }
+    let mut handle = conn.lock_handle().await.map_err(failed("write"))?;
+    let db = handle.as_raw_handle();
+    ffi::blocking(|| write_locked(db, &sql.reserve_seqs, changes, defer))
+}
+
+/// The write itself, on the connection's handle: creates, then updates
+/// (each must find its expected version), then the change log.
+fn write_locked(
+    db: NonNull<sqlite3>,
+    reserve_seqs: &str,
+    changes: &[Change],
+    defer: bool,
+) -> Result<i64, StoreError> {
     let columns = asset_columns();
-    let assignments: Vec<String> = columns.iter().skip(1).map(|c| format!("{c} = ?")).collect();
-    let update = format!(
-        "update asset set {} where asset_id = ? and version = ?",
-        assignments.join(", ")
-    );
     let (creates, updates): (Vec<&Change>, Vec<&Change>) =
         changes.iter().partition(|c| c.expected_version.is_none());
-    let insert = |n: usize| insert_rows("asset", &columns.join(", "), columns.len(), n);
-    for group in creates.chunks(ASSET_ROWS) {
-        let statement = insert(group.len());
-        let q = group
-            .iter()
-            .fold(sqlx::query(&statement), |q, c| bind_asset(q, c, false));
-        q.execute(&mut *conn).await.map_err(failed("insert"))?;
-    }
-    for c in updates {
-        let expected = c.expected_version.unwrap_or_default();
-        let done = bind_asset(sqlx::query(&update), c, true)
-            .bind(c.asset.id.to_string())
-            .bind(expected)
-            .execute(&mut *conn)
-            .await
-            .map_err(failed("update"))?;
-        // No row at that version: the write fails and rolls back.
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict { expected });
+    let mut times = TimeText::default();
+    if !creates.is_empty() {
+        let sql = format!(
+            "insert into asset ({}) values ({})",
+            columns.join(", "),
+            marks(columns.len())
+        );
+        let insert = Statement::prepare(db, &sql, "insert")?;
+        for c in creates {
+            let values = asset_values(&c.asset, &mut times);
+            insert.run(&params(&values))?;
         }
     }
-    let (last,): (i64,) = sqlx::query_as(&sql.reserve_seqs)
-        .bind(changes.len() as i64)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(failed("reserve_seqs"))?;
+    if !updates.is_empty() {
+        let assignments: Vec<String> = columns.iter().skip(1).map(|c| format!("{c} = ?")).collect();
+        let sql = format!(
+            "update asset set {} where asset_id = ? and version = ?",
+            assignments.join(", ")
+        );
+        let update = Statement::prepare(db, &sql, "update")?;
+        for c in updates {
+            let expected = c.expected_version.unwrap_or_default();
+            let values = asset_values(&c.asset, &mut times);
+            // The id moves from first to the WHERE, beside the version.
+            let mut row = params(&values);
+            let id = row.remove(0);
+            row.extend([id, Param::Int(expected)]);
+            update.run(&row)?;
+            // No row at that version: the write fails and rolls back.
+            if update.changes() != 1 {
+                return Err(StoreError::Conflict { expected });
+            }
+        }
+    }
+    // Sequence numbers for the whole write at once.
+    let reserve = Statement::prepare(db, reserve_seqs, "reserve_seqs")?;
+    let last = reserve
+        .run(&[Param::Int(changes.len() as i64)])?
+        .ok_or_else(|| StoreError::Corrupt("the change counter has no row".into()))?;
     let first = last - changes.len() as i64 + 1;
-    let numbered: Vec<(i64, &Change)> = (first..).zip(changes).collect();
-    for group in numbered.chunks(LOG_ROWS) {
-        let statement = insert_rows("asset_change", LOG_COLUMNS, 8, group.len());
-        let q = group.iter().fold(sqlx::query(&statement), |q, (seq, c)| {
-            bind_change(q, *seq, c, defer)
-        });
-        q.execute(&mut *conn).await.map_err(failed("log_changes"))?;
+    let sql = format!(
+        "insert into asset_change ({LOG_COLUMNS}) values ({})",
+        marks(8)
+    );
+    let log = Statement::prepare(db, &sql, "log_changes")?;
+    for (seq, c) in (first..).zip(changes) {
+        let a = &c.asset;
+        let id = a.id.to_string();
+        // Deferred, the payload is left to the asset row (`store::deferred`).
+        let payload = (!defer).then(|| super::history::payload(a).to_string());
+        log.run(&[
+            Param::Int(seq),
+            Param::Text(&id),
+            Param::Int(a.version),
+            Param::Text(c.op.as_str()),
+            Param::Text(times.of(a.updated_at)),
+            Param::Text(&a.updated_by),
+            payload.as_deref().map_or(Param::Null, Param::Text),
+            Param::Int(i64::from(defer)),
+        ])?;
     }
     Ok(last)
 }
 
-/// `insert into TABLE (COLUMNS) values (?, ..), (?, ..)`: `rows` rows of
-/// `width` parameters.
-fn insert_rows(table: &str, columns: &str, width: usize, rows: usize) -> String {
-    let row = format!("({})", vec!["?"; width].join(", "));
-    format!(
-        "insert into {table} ({columns}) values {}",
-        vec![row; rows].join(", ")
-    )
+/// `?, ?, ...`: `n` parameters.
+fn marks(n: usize) -> String {
+    vec!["?"; n].join(", ")
 }
 
-/// Binds the asset's columns in order; an update binds all but the id,
-/// which goes in its WHERE.
-fn bind_asset<'q>(mut q: Query<'q>, c: &Change, update: bool) -> Query<'q> {
-    let cells = asset_cells(&c.asset);
-    let columns = &cells[usize::from(update)..cells.len() - 1];
-    for (_, cell) in columns {
-        q = match cell {
-            Cell::Null => q.bind(None::<String>),
-            Cell::Id(id) => q.bind(id.to_string()),
-            Cell::Text(s) => q.bind(s.to_string()),
-            Cell::Jsonb(s) => q.bind(s.clone()),
-            Cell::Float(f) => q.bind(*f),
-            Cell::Int(i) => q.bind(*i),
-            // The same text the JSON rows wrote, so both paths agree.
-            Cell::Time(t) => q.bind(t.to_rfc3339()),
-            Cell::Geometry(g) => q.bind(geometry_json(g).to_string()),
-        };
+/// A value ready to bind, owning what had to be written out as text.
+enum Value<'a> {
+    Null,
+    Int(i64),
+    Float(f64),
+    Text(Cow<'a, str>),
+}
+
+/// The asset's columns as SQLite stores them (ids, times and geometry as
+/// text: the same text the JSON statements wrote, so both paths agree),
+/// without the write's own expected version.
+fn asset_values<'a>(asset: &'a Asset, times: &mut TimeText) -> Vec<Value<'a>> {
+    let cells = asset_cells(asset);
+    let n = cells.len() - 1;
+    cells
+        .into_iter()
+        .take(n)
+        .map(|(_, cell)| match cell {
+            Cell::Null => Value::Null,
+            Cell::Id(id) => Value::Text(id.to_string().into()),
+            Cell::Text(s) => Value::Text(s),
+            Cell::Jsonb(s) => Value::Text(s.into()),
+            Cell::Float(f) => Value::Float(f),
+            Cell::Int(i) => Value::Int(i),
+            Cell::Time(t) => Value::Text(times.of(t).to_string().into()),
+            Cell::Geometry(g) => Value::Text(geometry_json(g).to_string().into()),
+        })
+        .collect()
+}
+
+fn params<'v>(values: &'v [Value<'_>]) -> Vec<Param<'v>> {
+    values
+        .iter()
+        .map(|v| match v {
+            Value::Null => Param::Null,
+            Value::Int(i) => Param::Int(*i),
+            Value::Float(f) => Param::Float(*f),
+            Value::Text(s) => Param::Text(s),
+        })
+        .collect()
+}
+
+/// The last time written out: the rows of one write share their times.
+#[derive(Default)]
+struct TimeText {
+    time: Option<DateTime<Utc>>,
+    text: String,
+}
+
+impl TimeText {
+    fn of(&mut self, t: DateTime<Utc>) -> &str {
+        if self.time != Some(t) {
+            self.text = t.to_rfc3339();
+            self.time = Some(t);
+        }
+        &self.text
     }
-    q
-}
-
-/// Deferred, the payload is left to the asset row (`store::deferred`).
-fn bind_change<'q>(q: Query<'q>, seq: i64, c: &Change, defer: bool) -> Query<'q> {
-    let a = &c.asset;
-    q.bind(seq)
-        .bind(a.id.to_string())
-        .bind(a.version)
-        .bind(c.op.as_str())
-        .bind(a.updated_at.to_rfc3339())
-        .bind(a.updated_by.clone())
-        .bind((!defer).then(|| super::history::payload(a).to_string()))
-        .bind(defer)
 }

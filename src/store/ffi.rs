@@ -1,0 +1,161 @@
+//! SQLite's own C interface, on a connection's handle that sqlx has lent
+//! (`lock_handle`), for the two paths where going through sqlx costs more
+//! than the database: the start-up scan (`scan::sqlite`) and bulk writes
+//! (`sql::prepared`). sqlx hands every statement to one worker thread and
+//! copies every value into and out of it; here a statement is prepared
+//! once and stepped on the caller's thread, with values bound in place.
+
+use super::StoreError;
+use libsqlite3_sys as ffi;
+use std::ffi::{c_int, CStr, CString};
+use std::ptr::{self, NonNull};
+
+/// A connection's handle, to be used on another thread while its owner
+/// waits: SQLite allows a connection on any thread, one at a time.
+pub struct Handle(pub NonNull<ffi::sqlite3>);
+
+// SAFETY: see above; the owner holds the connection's lock meanwhile.
+unsafe impl Send for Handle {}
+
+/// What SQLite said went wrong on `db`, for the statement named.
+pub fn error(db: NonNull<ffi::sqlite3>, statement: &'static str) -> StoreError {
+    // SAFETY: the handle is open; the message is copied before any other
+    // call on it.
+    let (code, message) = unsafe {
+        let code = ffi::sqlite3_extended_errcode(db.as_ptr());
+        let message = CStr::from_ptr(ffi::sqlite3_errmsg(db.as_ptr()));
+        (code, message.to_string_lossy().into_owned())
+    };
+    StoreError::Engine {
+        statement,
+        code,
+        message,
+    }
+}
+
+/// One value to bind.
+pub enum Param<'a> {
+    Null,
+    Text(&'a str),
+    Int(i64),
+    Float(f64),
+}
+
+/// A prepared statement, finalised however its user ends.
+pub struct Statement {
+    stmt: NonNull<ffi::sqlite3_stmt>,
+    db: NonNull<ffi::sqlite3>,
+    name: &'static str,
+}
+
+impl Drop for Statement {
+    fn drop(&mut self) {
+        // SAFETY: prepared by `prepare` and finalised only here.
+        unsafe { ffi::sqlite3_finalize(self.stmt.as_ptr()) };
+    }
+}
+
+impl Statement {
+    /// Prepares `sql` on `db`; `name` is what an error message calls it.
+    pub fn prepare(
+        db: NonNull<ffi::sqlite3>,
+        sql: &str,
+        name: &'static str,
+    ) -> Result<Statement, StoreError> {
+        let text = CString::new(sql).map_err(|e| StoreError::Engine {
+            statement: name,
+            code: ffi::SQLITE_MISUSE,
+            message: e.to_string(),
+        })?;
+        let mut raw = ptr::null_mut();
+        // SAFETY: a valid handle and a NUL-terminated statement; `raw` is
+        // owned by the `Statement` from here on.
+        let rc = unsafe {
+            ffi::sqlite3_prepare_v2(db.as_ptr(), text.as_ptr(), -1, &mut raw, ptr::null_mut())
+        };
+        match NonNull::new(raw).filter(|_| rc == ffi::SQLITE_OK) {
+            Some(stmt) => Ok(Statement { stmt, db, name }),
+            None => Err(error(db, name)),
+        }
+    }
+
+    pub fn as_ptr(&self) -> *mut ffi::sqlite3_stmt {
+        self.stmt.as_ptr()
+    }
+
+    /// Steps once: true for a row, false when done.
+    pub fn step(&self) -> Result<bool, StoreError> {
+        // SAFETY: a prepared statement on an open handle.
+        match unsafe { ffi::sqlite3_step(self.stmt.as_ptr()) } {
+            ffi::SQLITE_ROW => Ok(true),
+            ffi::SQLITE_DONE => Ok(false),
+            _ => Err(error(self.db, self.name)),
+        }
+    }
+
+    /// Runs the statement with `params` to its end, and returns the first
+    /// column of its first row, if it gave any. Values are bound where
+    /// they are (no copy): they outlive the call, and the statement is
+    /// reset and its bindings cleared before it returns.
+    pub fn run(&self, params: &[Param<'_>]) -> Result<Option<i64>, StoreError> {
+        let done = self.bind_all(params).and_then(|()| {
+            let mut first = None;
+            while self.step()? {
+                // SAFETY: the statement has a current row.
+                first = first.or(Some(unsafe { ffi::sqlite3_column_int64(self.as_ptr(), 0) }));
+            }
+            Ok(first)
+        });
+        // SAFETY: as above; the bound values are released here.
+        unsafe {
+            ffi::sqlite3_reset(self.as_ptr());
+            ffi::sqlite3_clear_bindings(self.as_ptr());
+        }
+        done
+    }
+
+    /// Rows the last run changed.
+    pub fn changes(&self) -> i64 {
+        // SAFETY: an open handle.
+        unsafe { ffi::sqlite3_changes64(self.db.as_ptr()) }
+    }
+
+    fn bind_all(&self, params: &[Param<'_>]) -> Result<(), StoreError> {
+        let stmt = self.as_ptr();
+        for (i, p) in params.iter().enumerate() {
+            let i = i as c_int + 1;
+            // SAFETY: `i` is a parameter of the statement (SQLite says
+            // SQLITE_RANGE otherwise); text stays borrowed until `run`
+            // resets the statement, so SQLITE_STATIC (no destructor, no
+            // copy) is sound.
+            let rc = unsafe {
+                match p {
+                    Param::Null => ffi::sqlite3_bind_null(stmt, i),
+                    Param::Int(v) => ffi::sqlite3_bind_int64(stmt, i, *v),
+                    Param::Float(v) => ffi::sqlite3_bind_double(stmt, i, *v),
+                    Param::Text(s) => ffi::sqlite3_bind_text64(
+                        stmt,
+                        i,
+                        s.as_ptr().cast(),
+                        s.len() as u64,
+                        None,
+                        ffi::SQLITE_UTF8 as u8,
+                    ),
+                }
+            };
+            if rc != ffi::SQLITE_OK {
+                return Err(error(self.db, self.name));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs `f`, which blocks on SQLite, without holding up other tasks: on a
+/// multi-threaded runtime tokio moves them to another thread meanwhile.
+pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
