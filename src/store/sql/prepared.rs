@@ -34,6 +34,12 @@ pub async fn write_changes(
     ffi::blocking(|| write_locked(db, &sql.reserve_seqs, changes, defer))
 }
 
+/// Rows per INSERT: SQLite runs a statement's one-off work (the CHECK
+/// constraints' IN lists are built into tables once a run) once for them
+/// all, well under its 32,766 parameters.
+const ASSET_ROWS: usize = 64;
+const LOG_ROWS: usize = 256;
+
 /// The write itself, on the connection's handle: creates, then updates
 /// (each must find its expected version), then the change log.
 fn write_locked(
@@ -46,18 +52,11 @@ fn write_locked(
     let (creates, updates): (Vec<&Change>, Vec<&Change>) =
         changes.iter().partition(|c| c.expected_version.is_none());
     let mut times = TimeText::default();
-    if !creates.is_empty() {
-        let sql = format!(
-            "insert into asset ({}) values ({})",
-            columns.join(", "),
-            marks(columns.len())
-        );
-        let insert = Statement::prepare(db, &sql, "insert")?;
-        for c in creates {
-            let values = asset_values(&c.asset, &mut times);
-            insert.run(&params(&values))?;
-        }
-    }
+    let head = format!("insert or fail into asset ({})", columns.join(", "));
+    let rows = Rows::new(db, &head, columns.len(), ASSET_ROWS, "insert");
+    rows.insert(&creates, |c, values| {
+        asset_values(&c.asset, &mut times, values)
+    })?;
     if !updates.is_empty() {
         let assignments: Vec<String> = columns.iter().skip(1).map(|c| format!("{c} = ?")).collect();
         let sql = format!(
@@ -65,9 +64,11 @@ fn write_locked(
             assignments.join(", ")
         );
         let update = Statement::prepare(db, &sql, "update")?;
+        let mut values = Vec::new();
         for c in updates {
             let expected = c.expected_version.unwrap_or_default();
-            let values = asset_values(&c.asset, &mut times);
+            values.clear();
+            asset_values(&c.asset, &mut times, &mut values);
             // The id moves from first to the WHERE, beside the version.
             let mut row = params(&values);
             let id = row.remove(0);
@@ -85,28 +86,90 @@ fn write_locked(
         .run(&[Param::Int(changes.len() as i64)])?
         .ok_or_else(|| StoreError::Corrupt("the change counter has no row".into()))?;
     let first = last - changes.len() as i64 + 1;
-    let sql = format!(
-        "insert into asset_change ({LOG_COLUMNS}) values ({})",
-        marks(8)
-    );
-    let log = Statement::prepare(db, &sql, "log_changes")?;
-    for (seq, c) in (first..).zip(changes) {
+    let numbered: Vec<(i64, &Change)> = (first..).zip(changes).collect();
+    let head = format!("insert or fail into asset_change ({LOG_COLUMNS})");
+    let rows = Rows::new(db, &head, 8, LOG_ROWS, "log_changes");
+    rows.insert(&numbered, |(seq, c), values| {
         let a = &c.asset;
-        let id = a.id.to_string();
         // Deferred, the payload is left to the asset row (`store::deferred`).
         let payload = (!defer).then(|| super::history::payload(a).to_string());
-        log.run(&[
-            Param::Int(seq),
-            Param::Text(&id),
-            Param::Int(a.version),
-            Param::Text(c.op.as_str()),
-            Param::Text(times.of(a.updated_at)),
-            Param::Text(&a.updated_by),
-            payload.as_deref().map_or(Param::Null, Param::Text),
-            Param::Int(i64::from(defer)),
-        ])?;
-    }
+        values.extend([
+            Value::Int(*seq),
+            Value::Text(a.id.to_string().into()),
+            Value::Int(a.version),
+            Value::Text(c.op.as_str().into()),
+            Value::Text(times.of(a.updated_at).to_string().into()),
+            Value::Text(a.updated_by.as_str().into()),
+            payload.map_or(Value::Null, |p| Value::Text(p.into())),
+            Value::Int(i64::from(defer)),
+        ]);
+    })?;
     Ok(last)
+}
+
+/// Multi-row inserts into one table. `insert or fail`: a row that breaks
+/// a constraint stops its statement without undoing the rows before it,
+/// so SQLite keeps no statement journal (a copy of every page a statement
+/// changes, in case it must undo itself alone); the caller's transaction
+/// is rolled back whole on any error.
+struct Rows<'s> {
+    db: NonNull<sqlite3>,
+    head: &'s str,
+    width: usize,
+    per: usize,
+    name: &'static str,
+}
+
+impl<'s> Rows<'s> {
+    fn new(
+        db: NonNull<sqlite3>,
+        head: &'s str,
+        width: usize,
+        per: usize,
+        name: &'static str,
+    ) -> Self {
+        Rows {
+            db,
+            head,
+            width,
+            per,
+            name,
+        }
+    }
+
+    fn prepare(&self, rows: usize) -> Result<Statement, StoreError> {
+        let row = format!("({})", marks(self.width));
+        let sql = format!("{} values {}", self.head, vec![row; rows].join(", "));
+        Statement::prepare(self.db, &sql, self.name)
+    }
+
+    /// Inserts one row per item, `row` giving each item's values in order.
+    fn insert<'a, T>(
+        &self,
+        items: &'a [T],
+        mut row: impl FnMut(&'a T, &mut Vec<Value<'a>>),
+    ) -> Result<(), StoreError> {
+        let mut full = None;
+        let mut values = Vec::with_capacity(self.width * self.per);
+        for group in items.chunks(self.per) {
+            values.clear();
+            for item in group {
+                row(item, &mut values);
+            }
+            let last;
+            let statement = if group.len() == self.per {
+                match &mut full {
+                    Some(s) => &*s,
+                    None => &*full.insert(self.prepare(self.per)?),
+                }
+            } else {
+                last = self.prepare(group.len())?;
+                &last
+            };
+            statement.run(&params(&values))?;
+        }
+        Ok(())
+    }
 }
 
 /// `?, ?, ...`: `n` parameters.
@@ -124,24 +187,20 @@ enum Value<'a> {
 
 /// The asset's columns as SQLite stores them (ids, times and geometry as
 /// text: the same text the JSON statements wrote, so both paths agree),
-/// without the write's own expected version.
-fn asset_values<'a>(asset: &'a Asset, times: &mut TimeText) -> Vec<Value<'a>> {
+/// without the write's own expected version, added to `values`.
+fn asset_values<'a>(asset: &'a Asset, times: &mut TimeText, values: &mut Vec<Value<'a>>) {
     let cells = asset_cells(asset);
     let n = cells.len() - 1;
-    cells
-        .into_iter()
-        .take(n)
-        .map(|(_, cell)| match cell {
-            Cell::Null => Value::Null,
-            Cell::Id(id) => Value::Text(id.to_string().into()),
-            Cell::Text(s) => Value::Text(s),
-            Cell::Jsonb(s) => Value::Text(s.into()),
-            Cell::Float(f) => Value::Float(f),
-            Cell::Int(i) => Value::Int(i),
-            Cell::Time(t) => Value::Text(times.of(t).to_string().into()),
-            Cell::Geometry(g) => Value::Text(geometry_json(g).to_string().into()),
-        })
-        .collect()
+    values.extend(cells.into_iter().take(n).map(|(_, cell)| match cell {
+        Cell::Null => Value::Null,
+        Cell::Id(id) => Value::Text(id.to_string().into()),
+        Cell::Text(s) => Value::Text(s),
+        Cell::Jsonb(s) => Value::Text(s.into()),
+        Cell::Float(f) => Value::Float(f),
+        Cell::Int(i) => Value::Int(i),
+        Cell::Time(t) => Value::Text(times.of(t).to_string().into()),
+        Cell::Geometry(g) => Value::Text(geometry_json(g).to_string().into()),
+    }));
 }
 
 fn params<'v>(values: &'v [Value<'_>]) -> Vec<Param<'v>> {
