@@ -15,7 +15,7 @@ on_both_stores!(imported_versions_keep_their_payloads_through_later_writes);
 
 /// The halls named, then enough others that PostgreSQL's import writes by
 /// COPY (`COPY_AT`), the path that leaves payloads to the asset rows.
-fn import(url: &str, dir: &std::path::Path, names: &[&str]) {
+pub(crate) fn import(url: &str, dir: &std::path::Path, names: &[&str]) {
     let file = dir.join("halls.geojson");
     let others: Vec<String> = (0..147).map(|i| format!("Hall {i:03}")).collect();
     let features: Vec<Value> = names

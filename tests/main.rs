@@ -51,3 +51,4 @@ mod tls;
 mod trust;
 mod web_files;
 mod withdraw;
+mod write_rollback;
