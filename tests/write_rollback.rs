@@ -5,7 +5,7 @@
 //! change log are as they were and the caller is told.
 
 use crate::common::{fresh_store, Backend};
-use assetmap::store::{Change, ChangeOp, Store};
+use assetmap::store::{Change, ChangeOp};
 
 on_both_stores!(a_write_that_breaks_a_key_part_way_leaves_nothing);
 
