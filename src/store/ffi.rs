@@ -159,3 +159,77 @@ pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
         _ => f(),
     }
 }
+
+/// Foreign-key checks off on `db` until dropped, then as they were.
+/// Unlike `PRAGMA foreign_keys`, this holds inside a transaction: for
+/// rows that cannot break a key by construction (see the caller), not
+/// looking each one up is the whole saving.
+pub struct KeysUnchecked {
+    db: NonNull<ffi::sqlite3>,
+    was: c_int,
+}
+
+impl KeysUnchecked {
+    pub fn new(db: NonNull<ffi::sqlite3>) -> KeysUnchecked {
+        let mut was: c_int = 0;
+        // SAFETY: an open handle; -1 only reads the setting into `was`, 0
+        // clears it (statements prepared under the other setting are
+        // re-prepared by SQLite on their next step).
+        unsafe {
+            ffi::sqlite3_db_config(db.as_ptr(), ffi::SQLITE_DBCONFIG_ENABLE_FKEY, -1, &mut was);
+            ffi::sqlite3_db_config(
+                db.as_ptr(),
+                ffi::SQLITE_DBCONFIG_ENABLE_FKEY,
+                0,
+                ptr::null_mut::<c_int>(),
+            );
+        }
+        KeysUnchecked { db, was }
+    }
+}
+
+impl Drop for KeysUnchecked {
+    fn drop(&mut self) {
+        // SAFETY: as above; puts back what `new` read.
+        unsafe {
+            ffi::sqlite3_db_config(
+                self.db.as_ptr(),
+                ffi::SQLITE_DBCONFIG_ENABLE_FKEY,
+                self.was,
+                ptr::null_mut::<c_int>(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::{Connection, SqliteConnection};
+
+    #[tokio::test]
+    async fn keys_go_unchecked_inside_a_transaction_and_come_back_checked() {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        for sql in [
+            "pragma foreign_keys = on",
+            "create table parent (id text primary key)",
+            "create table child (id integer primary key, parent text not null references parent (id))",
+            "begin",
+        ] {
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+        let mut handle = conn.lock_handle().await.unwrap();
+        let db = handle.as_raw_handle();
+        let orphan = |n: i64| {
+            let s = Statement::prepare(db, "insert into child (id, parent) values (?, ?)", "t")?;
+            s.run(&[Param::Int(n), Param::Text("nobody")])
+        };
+        assert!(orphan(1).is_err(), "checked to begin with");
+        {
+            let _unchecked = KeysUnchecked::new(db);
+            orphan(2).expect("not looked up meanwhile");
+        }
+        let err = orphan(3).expect_err("checked again");
+        assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+    }
+}
