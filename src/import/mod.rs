@@ -156,7 +156,15 @@ pub async fn run_stream(
                 "the import's writer stopped: {e}"
             )))
         })?;
-        let (report, write) = planned?;
+        // Both may have failed (the planner finds the writer gone): the
+        // planner's error is the one returned, the writer's is logged.
+        let (report, write) = match (planned, &written) {
+            (Err(e), Err(w)) => {
+                tracing::error!(error = %w, "the import's write failed too");
+                return Err(e);
+            }
+            (planned, _) => planned?,
+        };
         let committed = written?.is_some();
         return Ok(Report {
             written: write && committed,

@@ -79,6 +79,11 @@ pub(super) async fn plan_into(
     };
     let mut chunks = records.chunks(CHUNK);
     while let Some(chunk) = chunks.next().await {
+        // A writer that has stopped (an error) will take nothing more:
+        // reading on would only cost the rest of the file.
+        if sink.as_ref().is_some_and(|s| s.batches.is_closed()) {
+            break;
+        }
         let chunk = chunk.into_iter().collect::<Result<Vec<Record>, _>>()?;
         let by_id = if planner.alone {
             HashMap::new()

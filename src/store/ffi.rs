@@ -18,7 +18,7 @@ pub struct Handle(pub NonNull<ffi::sqlite3>);
 unsafe impl Send for Handle {}
 
 /// What SQLite said went wrong on `db`, for the statement named.
-pub fn error(db: NonNull<ffi::sqlite3>, statement: &'static str) -> StoreError {
+fn error(db: NonNull<ffi::sqlite3>, statement: &'static str) -> StoreError {
     // SAFETY: the handle is open; the message is copied before any other
     // call on it.
     let (code, message) = unsafe {
@@ -57,7 +57,12 @@ impl Drop for Statement {
 
 impl Statement {
     /// Prepares `sql` on `db`; `name` is what an error message calls it.
-    pub fn prepare(
+    ///
+    /// # Safety
+    /// `db` is an open handle that the caller holds (sqlx's
+    /// `lock_handle`) for as long as the statement lives: drop the
+    /// statement before the lock.
+    pub unsafe fn prepare(
         db: NonNull<ffi::sqlite3>,
         sql: &str,
         name: &'static str,
@@ -151,6 +156,27 @@ impl Statement {
     }
 }
 
+/// After a failed statement: if SQLite itself rolled the transaction back
+/// (it may, on a full disk, I/O error or out of memory, when no statement
+/// journal can undo the statement alone), opens an empty one, so that the
+/// connection is where sqlx believes it is and sqlx's own ROLLBACK ends
+/// it; otherwise that ROLLBACK would fail and the pooled connection would
+/// refuse every later BEGIN.
+///
+/// # Safety
+/// As for `Statement::prepare`.
+pub unsafe fn keep_in_transaction(db: NonNull<ffi::sqlite3>) {
+    if ffi::sqlite3_get_autocommit(db.as_ptr()) != 0 {
+        ffi::sqlite3_exec(
+            db.as_ptr(),
+            c"BEGIN".as_ptr(),
+            None,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        );
+    }
+}
+
 /// Runs `f`, which blocks on SQLite, without holding up other tasks: on a
 /// multi-threaded runtime tokio moves them to another thread meanwhile.
 pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
@@ -170,7 +196,10 @@ pub struct KeysUnchecked {
 }
 
 impl KeysUnchecked {
-    pub fn new(db: NonNull<ffi::sqlite3>) -> KeysUnchecked {
+    /// # Safety
+    /// As for `Statement::prepare`: `db` is open and held by the caller
+    /// until this is dropped.
+    pub unsafe fn new(db: NonNull<ffi::sqlite3>) -> KeysUnchecked {
         let mut was: c_int = 0;
         // SAFETY: an open handle; -1 only reads the setting into `was`, 0
         // clears it (statements prepared under the other setting are
@@ -221,12 +250,16 @@ mod tests {
         let mut handle = conn.lock_handle().await.unwrap();
         let db = handle.as_raw_handle();
         let orphan = |n: i64| {
-            let s = Statement::prepare(db, "insert into child (id, parent) values (?, ?)", "t")?;
+            // SAFETY: `handle` holds the connection throughout the test.
+            let s = unsafe {
+                Statement::prepare(db, "insert into child (id, parent) values (?, ?)", "t")?
+            };
             s.run(&[Param::Int(n), Param::Text("nobody")])
         };
         assert!(orphan(1).is_err(), "checked to begin with");
         {
-            let _unchecked = KeysUnchecked::new(db);
+            // SAFETY: as above.
+            let _unchecked = unsafe { KeysUnchecked::new(db) };
             orphan(2).expect("not looked up meanwhile");
         }
         let err = orphan(3).expect_err("checked again");

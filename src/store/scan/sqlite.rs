@@ -80,7 +80,8 @@ pub fn scan(
     sql: &str,
     mut each: impl FnMut(ScanRow) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    let stmt = Statement::prepare(db, sql, "the index scan")?;
+    // SAFETY: the caller holds the connection's lock for the whole scan.
+    let stmt = unsafe { Statement::prepare(db, sql, "the index scan")? };
     let mut times = TimeCache::default();
     while stmt.step()? {
         each(read_row(&stmt, &mut times)?)?;

@@ -31,7 +31,15 @@ pub async fn write_changes(
     }
     let mut handle = conn.lock_handle().await.map_err(failed("write"))?;
     let db = handle.as_raw_handle();
-    ffi::blocking(|| write_locked(db, &sql.reserve_seqs, changes, defer))
+    ffi::blocking(|| {
+        // SAFETY: `handle` holds the connection for the whole call.
+        let written = unsafe { write_locked(db, &sql.reserve_seqs, changes, defer) };
+        if written.is_err() {
+            // SAFETY: as above.
+            unsafe { ffi::keep_in_transaction(db) };
+        }
+        written
+    })
 }
 
 /// Rows per INSERT: SQLite runs a statement's one-off work (the CHECK
@@ -42,7 +50,10 @@ const LOG_ROWS: usize = 256;
 
 /// The write itself, on the connection's handle: creates, then updates
 /// (each must find its expected version), then the change log.
-fn write_locked(
+///
+/// # Safety
+/// `db` is open and held by the caller throughout (`Statement::prepare`).
+unsafe fn write_locked(
     db: NonNull<sqlite3>,
     reserve_seqs: &str,
     changes: &[Change],
@@ -89,8 +100,10 @@ fn write_locked(
     let numbered: Vec<(i64, &Change)> = (first..).zip(changes).collect();
     // Every change's asset is in the table by now: inserted above, or
     // updated at its expected version. So the log's key to it cannot
-    // break, and is not looked up a million times in an import.
-    let _unchecked = ffi::KeysUnchecked::new(db);
+    // break, and need not be looked up a million times in an import.
+    // (Only for large writes: turning checks off and on again makes
+    // SQLite re-prepare every statement sqlx keeps for the connection.)
+    let _unchecked = (numbered.len() >= LOG_ROWS).then(|| ffi::KeysUnchecked::new(db));
     let head = format!("insert or fail into asset_change ({LOG_COLUMNS})");
     let rows = Rows::new(db, &head, 8, LOG_ROWS, "log_changes");
     rows.insert(&numbered, |(seq, c), values| {
@@ -144,7 +157,9 @@ impl<'s> Rows<'s> {
     fn prepare(&self, rows: usize) -> Result<Statement, StoreError> {
         let row = format!("({})", marks(self.width));
         let sql = format!("{} values {}", self.head, vec![row; rows].join(", "));
-        Statement::prepare(self.db, &sql, self.name)
+        // SAFETY: `Rows` live inside `write_locked`, whose caller holds
+        // `db` throughout.
+        unsafe { Statement::prepare(self.db, &sql, self.name) }
     }
 
     /// Inserts one row per item, `row` giving each item's values in order.
