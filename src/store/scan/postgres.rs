@@ -98,9 +98,10 @@ pub async fn load_halves(
     Ok(())
 }
 
-const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
+/// How a COPY in binary format begins, both ways (`sql::copy` writes it).
+pub(in crate::store) const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
 /// Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01.
-const PG_EPOCH_US: i64 = 946_684_800_000_000;
+pub(in crate::store) const PG_EPOCH_US: i64 = 946_684_800_000_000;
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("index scan: {what}"))

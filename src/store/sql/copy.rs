@@ -7,6 +7,7 @@
 use super::cells::{asset_cells, asset_columns, check_order, Cell};
 use super::Statements;
 use crate::domain::Asset;
+use crate::store::scan::postgres::{PG_EPOCH_US, SIGNATURE};
 use crate::store::{failed, Change, StoreError};
 use chrono::{DateTime, Utc};
 use geo::{Geometry, Polygon};
@@ -128,7 +129,7 @@ async fn copy<T>(
     let mut copy = conn.copy_in_raw(statement).await.map_err(failed("copy"))?;
     let mut buf = Vec::with_capacity(CHUNK + CHUNK / 4);
     // The signature, no flags, no header extension.
-    buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+    buf.extend_from_slice(SIGNATURE);
     buf.extend_from_slice(&[0; 8]);
     for r in rows {
         row(&mut buf, r);
@@ -188,9 +189,6 @@ fn field(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
-/// Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01.
-const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
-
 fn write_cell(out: &mut Vec<u8>, cell: &Cell) {
     match cell {
         Cell::Null => out.extend_from_slice(&(-1i32).to_be_bytes()),
@@ -204,7 +202,7 @@ fn write_cell(out: &mut Vec<u8>, cell: &Cell) {
         }
         Cell::Float(f) => field(out, &f.to_be_bytes()),
         Cell::Int(i) => field(out, &i.to_be_bytes()),
-        Cell::Time(t) => field(out, &(micros(t) - PG_EPOCH_MICROS).to_be_bytes()),
+        Cell::Time(t) => field(out, &(micros(t) - PG_EPOCH_US).to_be_bytes()),
         Cell::Geometry(g) => field(out, &ewkb(g)),
     }
 }
