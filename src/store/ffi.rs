@@ -7,6 +7,7 @@
 
 use super::StoreError;
 use libsqlite3_sys as ffi;
+use std::borrow::Cow;
 use std::ffi::{c_int, CStr, CString};
 use std::ptr::{self, NonNull};
 
@@ -33,10 +34,11 @@ fn error(db: NonNull<ffi::sqlite3>, statement: &'static str) -> StoreError {
     }
 }
 
-/// One value to bind.
+/// One value to bind: text borrowed where it lies, or owned where it had
+/// to be written out.
 pub enum Param<'a> {
     Null,
-    Text(&'a str),
+    Text(Cow<'a, str>),
     Int(i64),
     Float(f64),
 }
@@ -100,8 +102,8 @@ impl Statement {
 
     /// Runs the statement with `params` to its end, and returns the first
     /// column of its first row, if it gave any. Values are bound where
-    /// they are (no copy): they outlive the call, and the statement is
-    /// reset and its bindings cleared before it returns.
+    /// they are (no copy): `params` outlives the call, and the statement
+    /// is reset and its bindings cleared before it returns.
     pub fn run(&self, params: &[Param<'_>]) -> Result<Option<i64>, StoreError> {
         let done = self.bind_all(params).and_then(|()| {
             let mut first = None;
@@ -254,7 +256,7 @@ mod tests {
             let s = unsafe {
                 Statement::prepare(db, "insert into child (id, parent) values (?, ?)", "t")?
             };
-            s.run(&[Param::Int(n), Param::Text("nobody")])
+            s.run(&[Param::Int(n), Param::Text("nobody".into())])
         };
         assert!(orphan(1).is_err(), "checked to begin with");
         {

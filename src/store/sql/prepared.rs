@@ -1,5 +1,5 @@
 //! Writes to SQLite with prepared statements stepped through its C
-//! interface (`store::ffi`), one row at a time, inside the caller's
+//! interface (`store::ffi`), many rows a statement, inside the caller's
 //! transaction: SQLite has no round trips to save, and the values are
 //! bound where they lie. Through sqlx each statement was a trip to its
 //! worker thread and each value a copy, and the worker waited while the
@@ -14,7 +14,6 @@ use crate::store::{failed, Change, StoreError};
 use chrono::{DateTime, Utc};
 use libsqlite3_sys::sqlite3;
 use sqlx::sqlite::SqliteConnection;
-use std::borrow::Cow;
 use std::ptr::NonNull;
 
 const LOG_COLUMNS: &str =
@@ -81,10 +80,9 @@ unsafe fn write_locked(
             values.clear();
             asset_values(&c.asset, &mut times, &mut values);
             // The id moves from first to the WHERE, beside the version.
-            let mut row = params(&values);
-            let id = row.remove(0);
-            row.extend([id, Param::Int(expected)]);
-            update.run(&row)?;
+            values.rotate_left(1);
+            values.push(Param::Int(expected));
+            update.run(&values)?;
             // No row at that version: the write fails and rolls back.
             if update.changes() != 1 {
                 return Err(StoreError::Conflict { expected });
@@ -111,14 +109,14 @@ unsafe fn write_locked(
         // Deferred, the payload is left to the asset row (`store::deferred`).
         let payload = (!defer).then(|| super::history::payload(a).to_string());
         values.extend([
-            Value::Int(*seq),
-            Value::Text(a.id.to_string().into()),
-            Value::Int(a.version),
-            Value::Text(c.op.as_str().into()),
-            Value::Text(times.of(a.updated_at).to_string().into()),
-            Value::Text(a.updated_by.as_str().into()),
-            payload.map_or(Value::Null, |p| Value::Text(p.into())),
-            Value::Int(i64::from(defer)),
+            Param::Int(*seq),
+            Param::Text(a.id.to_string().into()),
+            Param::Int(a.version),
+            Param::Text(c.op.as_str().into()),
+            Param::Text(times.of(a.updated_at).to_string().into()),
+            Param::Text(a.updated_by.as_str().into()),
+            payload.map_or(Param::Null, |p| Param::Text(p.into())),
+            Param::Int(i64::from(defer)),
         ]);
     })?;
     Ok(last)
@@ -166,7 +164,7 @@ impl<'s> Rows<'s> {
     fn insert<'a, T>(
         &self,
         items: &'a [T],
-        mut row: impl FnMut(&'a T, &mut Vec<Value<'a>>),
+        mut row: impl FnMut(&'a T, &mut Vec<Param<'a>>),
     ) -> Result<(), StoreError> {
         let mut full = None;
         let mut values = Vec::with_capacity(self.width * self.per);
@@ -185,7 +183,7 @@ impl<'s> Rows<'s> {
                 last = self.prepare(group.len())?;
                 &last
             };
-            statement.run(&params(&values))?;
+            statement.run(&values)?;
         }
         Ok(())
     }
@@ -196,42 +194,22 @@ fn marks(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
-/// A value ready to bind, owning what had to be written out as text.
-enum Value<'a> {
-    Null,
-    Int(i64),
-    Float(f64),
-    Text(Cow<'a, str>),
-}
-
 /// The asset's columns as SQLite stores them (ids, times and geometry as
 /// text: the same text the JSON statements wrote, so both paths agree),
 /// without the write's own expected version, added to `values`.
-fn asset_values<'a>(asset: &'a Asset, times: &mut TimeText, values: &mut Vec<Value<'a>>) {
+fn asset_values<'a>(asset: &'a Asset, times: &mut TimeText, values: &mut Vec<Param<'a>>) {
     let cells = asset_cells(asset);
     let n = cells.len() - 1;
     values.extend(cells.into_iter().take(n).map(|(_, cell)| match cell {
-        Cell::Null => Value::Null,
-        Cell::Id(id) => Value::Text(id.to_string().into()),
-        Cell::Text(s) => Value::Text(s),
-        Cell::Jsonb(s) => Value::Text(s.into()),
-        Cell::Float(f) => Value::Float(f),
-        Cell::Int(i) => Value::Int(i),
-        Cell::Time(t) => Value::Text(times.of(t).to_string().into()),
-        Cell::Geometry(g) => Value::Text(geometry_json(g).to_string().into()),
+        Cell::Null => Param::Null,
+        Cell::Id(id) => Param::Text(id.to_string().into()),
+        Cell::Text(s) => Param::Text(s),
+        Cell::Jsonb(s) => Param::Text(s.into()),
+        Cell::Float(f) => Param::Float(f),
+        Cell::Int(i) => Param::Int(i),
+        Cell::Time(t) => Param::Text(times.of(t).to_string().into()),
+        Cell::Geometry(g) => Param::Text(geometry_json(g).to_string().into()),
     }));
-}
-
-fn params<'v>(values: &'v [Value<'_>]) -> Vec<Param<'v>> {
-    values
-        .iter()
-        .map(|v| match v {
-            Value::Null => Param::Null,
-            Value::Int(i) => Param::Int(*i),
-            Value::Float(f) => Param::Float(*f),
-            Value::Text(s) => Param::Text(s),
-        })
-        .collect()
 }
 
 /// The last time written out: the rows of one write share their times.
