@@ -92,9 +92,11 @@ impl Backend for Postgres {
             .fetch_one(&mut **tx)
             .await
             .map_err(failed("asset_estimate"))?;
-            // With room to spare: the estimate may be a little short, and
-            // a vector or map that outgrows its room is copied whole into
-            // memory as fresh as its new size (the slack is never touched).
+            // With room to spare, for the whole and for each half: the
+            // estimate may be a little short and pages halve the rows only
+            // about evenly, and a vector that outgrows its room is copied
+            // whole into memory as fresh as its new size (a half 50 rows
+            // over did). The slack is never touched.
             let estimate = usize::try_from(estimate).unwrap_or(0);
             let estimate = estimate + estimate / 16;
             loader.reserve(estimate);

@@ -76,10 +76,7 @@ pub async fn load_halves(
     }
     let mid = pages / 2;
     let other = tokio::spawn(async move {
-        // Pages halve the rows only about evenly: a half that held 50
-        // rows more than half the estimate grew its vectors by doubling,
-        // copying them.
-        let mut part = Loader::with_capacity(estimate / 2 + estimate / 16);
+        let mut part = Loader::with_capacity(estimate / 2);
         copy_into(
             &mut b,
             &statement(Some(&format!(">= '({mid},0)'"))),
