@@ -91,3 +91,21 @@ async fn account_reads_name_real_columns(backend: Backend) {
         }
     }
 }
+
+/// A register made now has the page size its import speed was measured
+/// with, and keeps its write-ahead log (sqlx sets `page_size` only if it
+/// runs before anything else touches the new file).
+#[tokio::test]
+async fn a_new_sqlite_register_has_16_kib_pages_and_a_wal() {
+    let (url, _dir) = migrated(Backend::Sqlite).await;
+    let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let (page,): (i64,) = sqlx::query_as("pragma page_size")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    let (journal,): (String,) = sqlx::query_as("pragma journal_mode")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert_eq!((page, journal.as_str()), (16384, "wal"));
+}
