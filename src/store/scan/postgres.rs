@@ -47,6 +47,15 @@ pub async fn copy_into(
     parser.finish()
 }
 
+/// How each half is planned. A half is a TID range scan of its own pages,
+/// but the planner prefers a parallel scan of the whole table that filters
+/// out the other half (three processes a half, on two cores, each reading
+/// every page), and compiles it with JIT first.
+const PLAN: [&str; 2] = [
+    "set local max_parallel_workers_per_gather = 0",
+    "set local jit = off",
+];
+
 /// Reads every live asset into the loader in two halves of the table's
 /// pages at once: `a` (already in its snapshot) exports that snapshot, a
 /// second transaction from the pool takes it, and each copies its half
@@ -59,17 +68,24 @@ pub async fn load_halves(
     loader: &mut Loader,
     estimate: usize,
 ) -> Result<(), StoreError> {
+    for s in PLAN {
+        sqlx::query(s)
+            .execute(&mut **a)
+            .await
+            .map_err(failed("scan settings"))?;
+    }
     let (snapshot,): (String,) = sqlx::query_as("select pg_export_snapshot()")
         .fetch_one(&mut **a)
         .await
         .map_err(failed("export snapshot"))?;
     let mut b = pool.begin().await.map_err(failed("begin"))?;
     let isolation = <Postgres as Backend>::SNAPSHOT.expect("PostgreSQL sets its snapshot");
-    for s in [
+    let settings = [
         isolation.to_string(),
         format!("set transaction snapshot '{snapshot}'"),
-    ] {
-        sqlx::query(&s)
+    ];
+    for s in settings.iter().map(String::as_str).chain(PLAN) {
+        sqlx::query(s)
             .execute(&mut *b)
             .await
             .map_err(failed("snapshot"))?;
