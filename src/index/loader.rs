@@ -11,24 +11,30 @@ use rstar::RTree;
 
 pub struct Loader {
     index: AssetIndex,
+    /// Each view at the slot its entry names. Views are not looked up by
+    /// id while loading: the map from id to slot is built once at the end,
+    /// on a second thread while this one builds the tree.
+    views: Vec<Option<PublicAsset>>,
     entries: Vec<Entry>,
 }
+
+/// Below this many views the id map is built on the loading thread: a
+/// thread costs more than it saves.
+const IDS_ON_A_THREAD: usize = 10_000;
 
 impl Loader {
     /// `n` is how many records are expected (a guess is fine).
     pub fn with_capacity(n: usize) -> Loader {
         Loader {
-            index: AssetIndex {
-                slots: Slots::with_capacity(n),
-                ..AssetIndex::default()
-            },
+            index: AssetIndex::default(),
+            views: Vec::with_capacity(n),
             entries: Vec::with_capacity(n),
         }
     }
 
     /// Makes room for `n` more records.
     pub fn reserve(&mut self, n: usize) {
-        self.index.slots.reserve(n);
+        self.views.reserve_exact(n);
         self.entries.reserve(n);
     }
 
@@ -38,54 +44,65 @@ impl Loader {
         }
         let category = self.index.intern(&r.category);
         let view = r.view.take().unwrap_or_else(|| PublicAsset::bare(&r));
-        // A store lists each asset once; a repeat keeps the newer.
-        if let Some(slot) = self.store(view) {
-            self.entries.push(Entry::new(&r, category, slot));
-        }
-    }
-
-    /// Stores a view (unless this loader holds a newer one of its asset)
-    /// and says in which slot; a replaced view's entry goes.
-    fn store(&mut self, view: PublicAsset) -> Option<u32> {
-        let (slot, replaced) = self.index.slots.insert_if_newer(view)?;
-        if replaced {
-            self.entries.retain(|e| e.slot != slot);
-        }
-        Some(slot)
+        let slot = u32::try_from(self.views.len()).expect("fewer than 4 billion assets");
+        self.views.push(Some(view));
+        self.entries.push(Entry::new(&r, category, slot));
     }
 
     /// Takes in what another loader read (another part of the store, read
-    /// on another thread): its views move into this one's slots, its
-    /// entries follow them, and its categories are interned here.
+    /// on another thread): its views follow this one's, its entries are
+    /// renumbered to match, and its categories are interned here.
     pub fn absorb(&mut self, part: Loader) {
-        let Loader { index, entries } = part;
+        let Loader {
+            index,
+            views,
+            entries,
+        } = part;
         let mut names: Vec<(&String, &CategoryId)> = index.category_ids.iter().collect();
         names.sort_by_key(|(_, id)| id.0);
         let category: Vec<CategoryId> = names
             .into_iter()
             .map(|(n, _)| self.index.intern(n))
             .collect();
-        let mut views = index.slots.into_views();
-        self.reserve(entries.len());
-        for mut e in entries {
-            let Some(view) = views[e.slot as usize].take() else {
-                continue;
-            };
-            if let Some(slot) = self.store(view) {
-                e.slot = slot;
-                e.category = category[e.category.0 as usize];
-                self.entries.push(e);
-            }
-        }
+        let offset = u32::try_from(self.views.len()).expect("fewer than 4 billion assets");
+        self.views.extend(views);
+        self.entries.extend(entries.into_iter().map(|mut e| {
+            e.slot += offset;
+            e.category = category[e.category.0 as usize];
+            e
+        }));
     }
 
-    pub fn finish(mut self, last_seq: i64) -> AssetIndex {
-        self.index.slots.shrink_to_fit();
-        // (Entry's layout keeps the leaves compact: see there.)
-        self.index.tree = RTree::bulk_load(self.entries);
-        self.index.last_seq = last_seq;
+    /// Builds the tree, and meanwhile on a second thread the id map. A
+    /// store lists each asset once; should one come twice, the newer is
+    /// kept and the other's entry taken out of the tree.
+    pub fn finish(self, last_seq: i64) -> AssetIndex {
+        let Loader {
+            mut index,
+            views,
+            entries,
+        } = self;
+        let ((slots, repeats), tree) = if views.len() < IDS_ON_A_THREAD {
+            (Slots::from_views(views), RTree::bulk_load(entries))
+        } else {
+            std::thread::scope(|s| {
+                let ids = s.spawn(move || Slots::from_views(views));
+                // (Entry's layout keeps the leaves compact: see there.)
+                let tree = RTree::bulk_load(entries);
+                let ids = ids
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (ids, tree)
+            })
+        };
+        index.slots = slots;
+        index.tree = tree;
+        for (slot, point) in repeats {
+            index.remove_entry(point, slot);
+        }
+        index.last_seq = last_seq;
         give_back_freed_memory();
-        self.index
+        index
     }
 }
 

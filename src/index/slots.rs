@@ -20,17 +20,40 @@ pub(super) struct Slots {
 }
 
 impl Slots {
-    pub fn with_capacity(n: usize) -> Slots {
-        Slots {
-            views: Vec::with_capacity(n),
-            free: Vec::new(),
-            by_id: IdMap::with_capacity_and_hasher(n, Default::default()),
+    /// Takes views loaded in bulk, each at its slot, and maps their ids.
+    /// Where an asset's view is there twice, the later version stays (the
+    /// first seen, if equal) and the other's slot is freed; says which
+    /// slots those were, with their points (to find their tree entries).
+    pub fn from_views(mut views: Vec<Option<PublicAsset>>) -> (Slots, Vec<(u32, [f64; 2])>) {
+        views.shrink_to_fit();
+        let mut by_id = IdMap::with_capacity_and_hasher(views.len(), Default::default());
+        let (mut free, mut repeats) = (Vec::new(), Vec::new());
+        for slot in 0..views.len() {
+            let Some(view) = &views[slot] else {
+                free.push(slot as u32);
+                continue;
+            };
+            let (id, version) = (view.id, view.version);
+            let older = match by_id.entry(id) {
+                Entry::Vacant(v) => {
+                    v.insert(slot as u32);
+                    continue;
+                }
+                Entry::Occupied(mut o) => {
+                    let held = *o.get() as usize;
+                    if views[held].as_ref().is_some_and(|v| v.version >= version) {
+                        slot
+                    } else {
+                        o.insert(slot as u32);
+                        held
+                    }
+                }
+            };
+            let gone = views[older].take().expect("a view at each mapped slot");
+            repeats.push((older as u32, gone.point));
+            free.push(older as u32);
         }
-    }
-
-    pub fn reserve(&mut self, n: usize) {
-        self.views.reserve_exact(n);
-        self.by_id.reserve(n);
+        (Slots { views, free, by_id }, repeats)
     }
 
     /// Stores a view no other slot holds, and says where.
@@ -39,29 +62,6 @@ impl Slots {
         let slot = place(&mut self.views, &mut self.free, view);
         self.by_id.insert(id, slot);
         slot
-    }
-
-    /// Stores a view unless a view of the same asset at the same or a
-    /// later version is there; a view of an earlier version is replaced in
-    /// its slot. Says where, and whether it replaced one. One probe of the
-    /// id map, which at a million assets is a cache miss each time.
-    pub fn insert_if_newer(&mut self, view: PublicAsset) -> Option<(u32, bool)> {
-        match self.by_id.entry(view.id) {
-            Entry::Occupied(o) => {
-                let slot = *o.get();
-                let held = &mut self.views[slot as usize];
-                if held.as_ref().is_some_and(|v| v.version >= view.version) {
-                    return None;
-                }
-                *held = Some(view);
-                Some((slot, true))
-            }
-            Entry::Vacant(v) => {
-                let slot = place(&mut self.views, &mut self.free, view);
-                v.insert(slot);
-                Some((slot, false))
-            }
-        }
     }
 
     pub fn remove(&mut self, id: Uuid) -> Option<(u32, PublicAsset)> {
@@ -91,18 +91,6 @@ impl Slots {
 
     pub fn len(&self) -> usize {
         self.by_id.len()
-    }
-
-    /// The views, each at its slot (`None` where freed).
-    pub fn into_views(self) -> Vec<Option<PublicAsset>> {
-        self.views
-    }
-
-    /// Gives back what the vector and the map hold beyond what they need,
-    /// after a bulk load whose size was a guess.
-    pub fn shrink_to_fit(&mut self) {
-        self.views.shrink_to_fit();
-        self.by_id.shrink_to_fit();
     }
 }
 

@@ -207,3 +207,29 @@ fn a_load_in_two_parts_equals_one_load() {
         assert_eq!(ids(&parted), ids(&whole), "{category}");
     }
 }
+
+/// A load large enough to map ids on a second thread keeps one entry per
+/// asset when the store lists one twice: the newer version, whichever
+/// came first, and no stale entry left in the tree for a query to meet.
+#[test]
+fn a_large_load_keeps_the_newer_of_a_repeated_asset() {
+    let mut records = scattered(12_000, 22);
+    let (a, b) = (records[100].clone(), records[11_000].clone());
+    let mut newer_a = a.clone();
+    newer_a.version = 3;
+    records.push(newer_a);
+    let mut older_b = b.clone();
+    older_b.version = 0;
+    older_b.category = "stale".into();
+    records.push(older_b);
+    let index = AssetIndex::bulk_load(records, 1);
+
+    assert_eq!(index.len(), 12_000);
+    assert_eq!(index.view(a.id).map(|v| v.version), Some(3));
+    assert_eq!(index.view(b.id).map(|v| v.version), Some(b.version));
+    let world = BBox::new(-180.0, -90.0, 180.0, 90.0).unwrap();
+    let hits = index.in_bbox(&world, &Filter::default());
+    assert_eq!(hits.len(), 12_000, "one entry an asset");
+    let stale = Filter::for_query(&index, &[], &["stale".to_string()]);
+    assert!(index.in_bbox(&world, &stale).is_empty());
+}
