@@ -40,7 +40,8 @@ fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
-    let (store, vocabulary) = open(&args.store).await?;
+    let store = crate::store::open_for_import(&args.store.database_url).await?;
+    let vocabulary = crate::app::vocabulary(&args.store)?;
     if let Some(manifest) = &args.manifest {
         let bar = spinner(format!("loading {}", manifest.display()));
         let loaded = import::sample::load(store.as_ref(), &vocabulary, manifest, "cli").await?;

@@ -28,13 +28,20 @@ fn big_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
     path
 }
 
+fn wal_len(db: &std::path::Path) -> u64 {
+    std::fs::metadata(db.with_extension("db-wal")).map_or(0, |m| m.len())
+}
+
 /// Whether the importer's write transaction has begun: the SQLite WAL has
-/// grown, or PostgreSQL shows its insert running.
-async fn writing(backend: Backend, url: &str, wal: &std::path::Path) -> bool {
+/// grown past `wal` (what was there before), or with no `wal` to watch
+/// (a first load written in place) its rollback journal is there, or
+/// PostgreSQL shows its insert running.
+async fn writing(backend: Backend, url: &str, db: &std::path::Path, wal: Option<u64>) -> bool {
     match backend {
-        Backend::Sqlite => std::fs::metadata(wal)
-            .map(|m| m.len() > 512 * 1024)
-            .unwrap_or(false),
+        Backend::Sqlite => match wal {
+            Some(wal) => wal_len(db) > wal + 512 * 1024,
+            None => db.with_extension("db-journal").exists(),
+        },
         Backend::Postgis => {
             use sqlx::Connection;
             let Ok(mut c) = sqlx::PgConnection::connect(url).await else {
@@ -54,14 +61,34 @@ async fn writing(backend: Backend, url: &str, wal: &std::path::Path) -> bool {
 }
 
 async fn a_killed_import_leaves_nothing(backend: Backend) {
+    killed_import_leaves_nothing(backend, true).await;
+}
+
+/// A first load into a SQLite file that no other connection has open is
+/// written in place under a rollback journal, not through the WAL: killed
+/// part way, it leaves nothing too, and the file is back in WAL mode.
+#[tokio::test]
+async fn a_killed_first_load_written_in_place_leaves_nothing() {
+    killed_import_leaves_nothing(Backend::Sqlite, false).await;
+}
+
+/// `held`: whether this test holds the store open while the importer
+/// runs (as a running server would).
+async fn killed_import_leaves_nothing(backend: Backend, held: bool) {
     let (url, dir) = fresh_store(backend).await;
-    let store = assetmap::store::open(&url).await.unwrap();
+    let db = dir
+        .as_ref()
+        .map(|d| d.path().join("assetmap.db"))
+        .unwrap_or_default();
+    // Not opened here otherwise: the importer makes the file (a pool
+    // closes its connections in the background some time after a drop).
+    let store = match held {
+        true => Some(assetmap::store::open(&url).await.unwrap()),
+        false => None,
+    };
+    let wal = held.then(|| wal_len(&db));
     let work = tempfile::tempdir().unwrap();
     let file = big_file(work.path(), 150_000);
-    let wal = dir
-        .as_ref()
-        .map(|d| d.path().join("assetmap.db-wal"))
-        .unwrap_or_default();
     let schema = match backend {
         Backend::Postgis => crate::first_load::pg_schema(&url).await,
         Backend::Sqlite => Vec::new(),
@@ -87,9 +114,18 @@ async fn a_killed_import_leaves_nothing(backend: Backend) {
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut caught = false;
     while Instant::now() < deadline {
-        if writing(backend, &url, &wal).await {
+        if writing(backend, &url, &db, wal).await {
             caught = true;
             break;
+        }
+        if let Some(d) = db.parent() {
+            eprintln!(
+                "DEBUG {:?}",
+                std::fs::read_dir(d)
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name())
+                    .collect::<Vec<_>>()
+            );
         }
         if child.try_wait().unwrap().is_some() {
             break;
@@ -102,6 +138,18 @@ async fn a_killed_import_leaves_nothing(backend: Backend) {
         caught,
         "the import finished before it could be caught writing; make the file larger"
     );
+    if !held {
+        assert!(
+            db.with_extension("db-journal").exists(),
+            "written in place, under a rollback journal, not through the WAL"
+        );
+    }
+    // (Opening a file an importer was killed writing in place rolls its
+    // hot journal back.)
+    let store = match store {
+        Some(store) => store,
+        None => assetmap::store::open(&url).await.unwrap(),
+    };
     assert!(
         store.all_assets().await.unwrap().is_empty(),
         "nothing of a killed import is visible"
@@ -136,6 +184,34 @@ async fn a_killed_import_leaves_nothing(backend: Backend) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(table_row(&out.stdout), ["150000", "150000", "0", "0", "0"]);
+    if !held {
+        // The whole first load, written in place, lands and leaves the
+        // file in WAL mode (byte 18 of its header: 2 for WAL, 1 without).
+        drop(store);
+        let out = Command::new(env!("CARGO_BIN_EXE_assetmap"))
+            .args(["import", file.to_str().unwrap(), "--capital", "social"])
+            .args([
+                "--category",
+                "group",
+                "--map",
+                "name=title",
+                "--id-field",
+                "ref",
+            ])
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(std::fs::read(&db).unwrap()[18], 2, "back in WAL mode");
+        assert!(!db.with_extension("db-journal").exists());
+        let store = assetmap::store::open(&url).await.unwrap();
+        assert_eq!(store.all_assets().await.unwrap().len(), 150_000);
+        assert_eq!(store.changes_since(0, 10).await.unwrap().len(), 10);
+    }
 }
 
 /// The command line names the line of a bad CSV row and fails.

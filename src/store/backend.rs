@@ -19,6 +19,11 @@ const STREAM_BATCH: usize = 20_000;
 pub struct SqlStore<DB: Database> {
     pub(super) pool: Pool<DB>,
     pub(super) sql: Statements,
+    /// Whether a first load may have the database to itself (SQLite: write
+    /// the file in place, `bulk_sqlite::journal_in_place`). Only the
+    /// command-line importer says so: a server's other connections would
+    /// be refused while it lasts.
+    pub(super) first_load_alone: bool,
 }
 
 impl<DB: Database> SqlStore<DB> {
@@ -178,12 +183,13 @@ where
             .begin_with(DB::BEGIN_WRITE)
             .await
             .map_err(failed("begin"))?;
-        let (bulk, put_back) = DB::begin_stream(&mut tx).await?;
+        let (bulk, put_back) = DB::begin_stream(&self.pool, &mut tx, self.first_load_alone).await?;
         // The planner may be gone already; the write finds out from `batches`.
         let _ = alone.send(bulk);
         match self.stream_into(&mut tx, batches).await? {
             Some(last) => {
                 self.run_all(&mut tx, &put_back).await?;
+                DB::end_stream(&mut tx).await?;
                 tx.commit().await.map_err(failed("commit"))?;
                 if let Some(after) = DB::AFTER_STREAM {
                     // Best effort: the write has landed whatever this says.

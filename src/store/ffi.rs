@@ -179,6 +179,56 @@ pub unsafe fn keep_in_transaction(db: NonNull<ffi::sqlite3>) {
     }
 }
 
+/// Runs statements that take no parameters; rows they give are dropped.
+///
+/// # Safety
+/// As for `Statement::prepare`.
+pub unsafe fn exec(
+    db: NonNull<ffi::sqlite3>,
+    sql: &CStr,
+    name: &'static str,
+) -> Result<(), StoreError> {
+    // SAFETY: an open handle the caller holds, and NUL-terminated text.
+    let rc = unsafe {
+        ffi::sqlite3_exec(
+            db.as_ptr(),
+            sql.as_ptr(),
+            None,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    };
+    if rc == ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(error(db, name))
+    }
+}
+
+/// The journal mode `db`'s file is in, as SQLite names it (`wal`,
+/// `delete`, ...).
+///
+/// # Safety
+/// As for `Statement::prepare`.
+pub unsafe fn journal_mode(db: NonNull<ffi::sqlite3>) -> Result<String, StoreError> {
+    // SAFETY: as above; the statement is dropped before the caller's lock.
+    let s = unsafe { Statement::prepare(db, "pragma journal_mode", "journal_mode")? };
+    if !s.step()? {
+        return Ok(String::new());
+    }
+    // SAFETY: the statement has a current row; the text is copied before
+    // it moves on.
+    let mode = unsafe {
+        let text = ffi::sqlite3_column_text(s.as_ptr(), 0);
+        if text.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(text.cast()).to_string_lossy().to_lowercase()
+        }
+    };
+    Ok(mode)
+}
+
 /// Runs `f`, which blocks on SQLite, without holding up other tasks: on a
 /// multi-threaded runtime tokio moves them to another thread meanwhile.
 pub fn blocking<T>(f: impl FnOnce() -> T) -> T {

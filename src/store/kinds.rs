@@ -18,11 +18,20 @@ pub trait Backend: Database {
     const AFTER_STREAM: Option<&'static str>;
 
     /// Run first in a streamed write's transaction: sets the database up
-    /// for one long write. Returns whether it locked an empty register for
-    /// a bulk load, and what to run just before the commit.
+    /// for one long write (`alone`: a first load may have the database to
+    /// itself). Returns whether it locked an empty register for a bulk
+    /// load, and what to run just before the commit.
     fn begin_stream<'a>(
+        pool: &'a Pool<Self>,
         tx: &'a mut Transaction<'static, Self>,
+        alone: bool,
     ) -> BoxFuture<'a, Result<(bool, Vec<String>)>>;
+
+    /// Run last in a streamed write's transaction, after what
+    /// `begin_stream` said to run and before the commit.
+    fn end_stream<'a>(_tx: &'a mut Transaction<'static, Self>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
 
     /// Writes changes and their change-log rows inside an open transaction,
     /// each database the fastest way it has for a large write.
@@ -69,7 +78,9 @@ impl Backend for Postgres {
     }
 
     fn begin_stream<'a>(
+        _: &'a Pool<Self>,
         tx: &'a mut Transaction<'static, Self>,
+        _: bool,
     ) -> BoxFuture<'a, Result<(bool, Vec<String>)>> {
         Box::pin(sql::bulk::set_aside(tx))
     }
@@ -132,7 +143,9 @@ impl Backend for Sqlite {
     }
 
     fn begin_stream<'a>(
+        pool: &'a Pool<Self>,
         tx: &'a mut Transaction<'static, Self>,
+        alone: bool,
     ) -> BoxFuture<'a, Result<(bool, Vec<String>)>> {
         // A page cache large enough for the asset id index of a national
         // import: with SQLite's default 2 MB, random ids evict its pages,
@@ -140,6 +153,9 @@ impl Backend for Sqlite {
         // and again (1M assets took ~10 minutes). Put back to the default
         // before the commit.
         Box::pin(async move {
+            if alone {
+                sql::bulk_sqlite::journal_in_place(pool, tx).await?;
+            }
             sqlx::query("pragma cache_size = -262144")
                 .execute(&mut **tx)
                 .await
@@ -148,6 +164,10 @@ impl Backend for Sqlite {
             put_back.push("pragma cache_size = -2000".to_string());
             Ok((alone, put_back))
         })
+    }
+
+    fn end_stream<'a>(tx: &'a mut Transaction<'static, Self>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(sql::bulk_sqlite::back_to_wal(tx))
     }
 
     fn scan_index<'a>(

@@ -228,8 +228,21 @@ pub trait Store: Send + Sync + 'static {
 /// Opens the store a URL names: `postgres://` or `postgresql://` for PostGIS,
 /// `sqlite:` for a file. Migrations are applied before it is returned.
 pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    open_as(url, false).await
+}
+
+/// The store as the command-line importer opens it, the one user of the
+/// database while it runs: a first load into SQLite writes the file in
+/// place.
+pub async fn open_for_import(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    open_as(url, true).await
+}
+
+async fn open_as(url: &str, importer: bool) -> anyhow::Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") && importer {
+        Ok(Arc::new(SqliteStore::open_for_import(url).await?))
     } else if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(url).await?))
     } else {

@@ -25,6 +25,7 @@ impl SqlStore<Postgres> {
         Ok(SqlStore {
             pool,
             sql: Statements::new(Dialect::Postgres),
+            first_load_alone: false,
         })
     }
 }
