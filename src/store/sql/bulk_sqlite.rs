@@ -66,9 +66,9 @@ async fn is_empty(tx: &mut Transaction<'static, Sqlite>) -> Result<bool, StoreEr
 /// again. SQLite refuses the switch while any other connection, in any
 /// process, has the file open (a running server): the write then goes
 /// through the WAL as before. Either way the transaction is open when this
-/// returns. Meanwhile a connection opened elsewhere is refused (sqlx sets
-/// WAL as it connects): a server started during a first load from the
-/// command line stops with "database is locked" until it is done.
+/// returns. Meanwhile a connection opened elsewhere waits for the file
+/// (the busy timeout, 30 s): a server started during a first load from
+/// the command line starts when it is done.
 pub async fn journal_in_place(
     pool: &Pool<Sqlite>,
     tx: &mut Transaction<'static, Sqlite>,
