@@ -22,7 +22,7 @@ pub struct SqlStore<DB: Database> {
     /// Whether a first load may have the database to itself (SQLite: write
     /// the file in place, `bulk_sqlite::journal_in_place`). Only the
     /// command-line importer says so: a server's other connections would
-    /// be refused while it lasts.
+    /// wait for the file while it lasts.
     pub(super) first_load_alone: bool,
 }
 
