@@ -28,6 +28,17 @@ fn big_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
     path
 }
 
+/// The importer of `big_file`'s groups, with `extra` arguments.
+fn importer(file: &std::path::Path, url: &str, extra: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_assetmap"));
+    c.args(["import", file.to_str().unwrap(), "--capital", "social"])
+        .args(["--category", "group", "--map", "name=title"])
+        .args(["--id-field", "ref"])
+        .args(extra)
+        .env("DATABASE_URL", url);
+    c
+}
+
 fn wal_len(db: &std::path::Path) -> u64 {
     std::fs::metadata(db.with_extension("db-wal")).map_or(0, |m| m.len())
 }
@@ -93,20 +104,7 @@ async fn killed_import_leaves_nothing(backend: Backend, held: bool) {
         Backend::Postgis => crate::first_load::pg_schema(&url).await,
         Backend::Sqlite => Vec::new(),
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_assetmap"))
-        .args([
-            "import",
-            file.to_str().unwrap(),
-            "--capital",
-            "social",
-            "--category",
-            "group",
-            "--map",
-            "name=title",
-            "--id-field",
-            "ref",
-        ])
-        .env("DATABASE_URL", &url)
+    let mut child = importer(&file, &url, &[])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -161,23 +159,7 @@ async fn killed_import_leaves_nothing(backend: Backend, held: bool) {
         assert_eq!(crate::first_load::pg_schema(&url).await, schema);
     }
     // And the store still takes writes.
-    let out = Command::new(env!("CARGO_BIN_EXE_assetmap"))
-        .args([
-            "import",
-            file.to_str().unwrap(),
-            "--capital",
-            "social",
-            "--category",
-            "group",
-            "--map",
-            "name=title",
-            "--id-field",
-            "ref",
-            "--dry-run",
-        ])
-        .env("DATABASE_URL", &url)
-        .output()
-        .unwrap();
+    let out = importer(&file, &url, &["--dry-run"]).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -188,19 +170,7 @@ async fn killed_import_leaves_nothing(backend: Backend, held: bool) {
         // The whole first load, written in place, lands and leaves the
         // file in WAL mode (byte 18 of its header: 2 for WAL, 1 without).
         drop(store);
-        let out = Command::new(env!("CARGO_BIN_EXE_assetmap"))
-            .args(["import", file.to_str().unwrap(), "--capital", "social"])
-            .args([
-                "--category",
-                "group",
-                "--map",
-                "name=title",
-                "--id-field",
-                "ref",
-            ])
-            .env("DATABASE_URL", &url)
-            .output()
-            .unwrap();
+        let out = importer(&file, &url, &[]).output().unwrap();
         assert!(
             out.status.success(),
             "{}",
