@@ -76,10 +76,19 @@ pub async fn journal_in_place(
     if !is_empty(tx).await? {
         return Ok(());
     }
-    // This process's own idle connections would be refused too (its pool
-    // may open a second while the first is on its way back).
-    while let Some(idle) = pool.try_acquire() {
-        let _ = idle.close().await;
+    // This process's other connections would make SQLite refuse too: its
+    // pool may have opened a second while the first was on its way back
+    // (a dropped connection returns on a task of its own), so wait a
+    // moment for those to come back and close them.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(250);
+    loop {
+        while let Some(idle) = pool.try_acquire() {
+            let _ = idle.close().await;
+        }
+        if pool.size() <= 1 || std::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     let mut handle = tx.lock_handle().await.map_err(failed("bulk journal"))?;
     let db = handle.as_raw_handle();
