@@ -116,15 +116,6 @@ async fn killed_import_leaves_nothing(backend: Backend, held: bool) {
             caught = true;
             break;
         }
-        if let Some(d) = db.parent() {
-            eprintln!(
-                "DEBUG {:?}",
-                std::fs::read_dir(d)
-                    .unwrap()
-                    .map(|e| e.unwrap().file_name())
-                    .collect::<Vec<_>>()
-            );
-        }
         if child.try_wait().unwrap().is_some() {
             break;
         }
