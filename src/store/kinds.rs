@@ -153,6 +153,8 @@ impl Backend for Sqlite {
         // and again (1M assets took ~10 minutes). Put back to the default
         // before the commit.
         Box::pin(async move {
+            // (`set_aside` asks again whether the register is empty: the
+            // switch lets the write lock go for a moment.)
             if alone {
                 sql::bulk_sqlite::journal_in_place(pool, tx).await?;
             }
