@@ -25,7 +25,12 @@ impl Slots {
     /// first seen, if equal) and the other's slot is freed; says which
     /// slots those were, with their points (to find their tree entries).
     pub fn from_views(mut views: Vec<Option<PublicAsset>>) -> (Slots, Vec<(u32, [f64; 2])>) {
-        views.shrink_to_fit();
+        // A loader reserves a little over its estimate, and slack never
+        // written is never resident; shrinking would copy every view into
+        // fresh memory (136 MB at 1M), so only a gross overestimate is.
+        if views.capacity() - views.len() > views.len() / 4 {
+            views.shrink_to_fit();
+        }
         let mut by_id = IdMap::with_capacity_and_hasher(views.len(), Default::default());
         let (mut free, mut repeats) = (Vec::new(), Vec::new());
         for slot in 0..views.len() {

@@ -48,16 +48,14 @@ const COLUMNS: [&str; 28] = [
 ];
 const FIRST_TEXT: usize = 12;
 
-/// The select list of the scan, given how the dialect writes the id, the
-/// tags and the public geometry (only where it is more than a point).
-fn columns(id: &str, tags: &str, geom: &str) -> String {
+/// The select list of the scan: each column as `a.{column}`, unless the
+/// dialect writes it otherwise (`id`, `tags` and `geom` always are).
+fn columns(written: &[(&str, &str)]) -> String {
     COLUMNS
         .iter()
-        .map(|c| match *c {
-            "asset_id" => id.to_string(),
-            "tags" => tags.to_string(),
-            "geom" => geom.to_string(),
-            c => format!("a.{c}"),
+        .map(|c| match written.iter().find(|(name, _)| name == c) {
+            Some((_, expression)) => expression.to_string(),
+            None => format!("a.{c}"),
         })
         .collect::<Vec<_>>()
         .join(", ")

@@ -29,7 +29,11 @@ pub fn statement(rows: Option<&str>) -> String {
         .unwrap_or_default();
     format!(
         "select {} from asset a where a.status <> 'archived'{rows}",
-        columns("a.asset_id", "a.tags", geom)
+        columns(&[
+            ("asset_id", "a.asset_id"),
+            ("tags", "a.tags"),
+            ("geom", geom)
+        ])
     )
 }
 
