@@ -15,6 +15,9 @@ pub struct Loader {
     /// id while loading: the map from id to slot is built once at the end,
     /// on a second thread while this one builds the tree.
     views: Vec<Option<PublicAsset>>,
+    /// The views of another part, taken in whole (see `absorb`); they
+    /// follow `views`, and once there are any, new views follow them.
+    later: Vec<Option<PublicAsset>>,
     entries: Vec<Entry>,
 }
 
@@ -28,6 +31,7 @@ impl Loader {
         Loader {
             index: AssetIndex::default(),
             views: Vec::with_capacity(n),
+            later: Vec::new(),
             entries: Vec::with_capacity(n),
         }
     }
@@ -44,18 +48,25 @@ impl Loader {
         }
         let category = self.index.intern(&r.category);
         let view = r.view.take().unwrap_or_else(|| PublicAsset::bare(&r));
-        let slot = u32::try_from(self.views.len()).expect("fewer than 4 billion assets");
-        self.views.push(Some(view));
+        let slot = u32::try_from(self.views.len() + self.later.len())
+            .expect("fewer than 4 billion assets");
+        if self.later.is_empty() {
+            self.views.push(Some(view));
+        } else {
+            self.later.push(Some(view));
+        }
         self.entries.push(Entry::new(&r, category, slot));
     }
 
     /// Takes in what another loader read (another part of the store, read
-    /// on another thread): its views follow this one's, its entries are
-    /// renumbered to match, and its categories are interned here.
+    /// on another thread): its views follow this one's, kept in their own
+    /// vector rather than copied, its entries are renumbered to match, and
+    /// its categories are interned here.
     pub fn absorb(&mut self, part: Loader) {
         let Loader {
             index,
-            views,
+            mut views,
+            later,
             entries,
         } = part;
         let mut names: Vec<(&String, &CategoryId)> = index.category_ids.iter().collect();
@@ -64,8 +75,14 @@ impl Loader {
             .into_iter()
             .map(|(n, _)| self.index.intern(n))
             .collect();
-        let offset = u32::try_from(self.views.len()).expect("fewer than 4 billion assets");
-        self.views.extend(views);
+        let offset = u32::try_from(self.views.len() + self.later.len())
+            .expect("fewer than 4 billion assets");
+        views.extend(later);
+        if self.later.is_empty() {
+            self.later = views;
+        } else {
+            self.later.extend(views);
+        }
         self.entries.extend(entries.into_iter().map(|mut e| {
             e.slot += offset;
             e.category = category[e.category.0 as usize];
@@ -80,13 +97,14 @@ impl Loader {
         let Loader {
             mut index,
             views,
+            later,
             entries,
         } = self;
-        let ((slots, repeats), tree) = if views.len() < IDS_ON_A_THREAD {
-            (Slots::from_views(views), RTree::bulk_load(entries))
+        let ((slots, repeats), tree) = if views.len() + later.len() < IDS_ON_A_THREAD {
+            (Slots::from_views(views, later), RTree::bulk_load(entries))
         } else {
             std::thread::scope(|s| {
-                let ids = s.spawn(move || Slots::from_views(views));
+                let ids = s.spawn(move || Slots::from_views(views, later));
                 // (Entry's layout keeps the leaves compact: see there.)
                 let tree = RTree::bulk_load(entries);
                 let ids = ids

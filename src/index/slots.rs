@@ -14,27 +14,76 @@ type IdMap = HashMap<Uuid, u32, foldhash::fast::RandomState>;
 
 #[derive(Default)]
 pub(super) struct Slots {
-    views: Vec<Option<PublicAsset>>,
+    views: Views,
     free: Vec<u32>,
     by_id: IdMap,
 }
 
-impl Slots {
-    /// Takes views loaded in bulk, each at its slot, and maps their ids.
-    /// Where an asset's view is there twice, the later version stays (the
-    /// first seen, if equal) and the other's slot is freed; says which
-    /// slots those were, with their points (to find their tree entries).
-    pub fn from_views(mut views: Vec<Option<PublicAsset>>) -> (Slots, Vec<(u32, [f64; 2])>) {
-        // A loader reserves a little over its estimate, and slack never
-        // written is never resident; shrinking would copy every view into
-        // fresh memory (136 MB at 1M), so only a gross overestimate is.
-        if views.capacity() - views.len() > views.len() / 4 {
-            views.shrink_to_fit();
+/// The views in two runs, slot after slot: `head` as a load left it (it
+/// never grows, so the slots after it keep their numbers) and then `tail`.
+/// A load read in two halves keeps each half's vector as it is: appending
+/// the second to the first would copy it into fresh memory (68 MB at 1M),
+/// and on a virtual machine fresh memory is most of a start-up's cost.
+#[derive(Default)]
+struct Views {
+    head: Vec<Option<PublicAsset>>,
+    tail: Vec<Option<PublicAsset>>,
+}
+
+impl Views {
+    fn len(&self) -> usize {
+        self.head.len() + self.tail.len()
+    }
+
+    fn get(&self, slot: usize) -> Option<&Option<PublicAsset>> {
+        match slot.checked_sub(self.head.len()) {
+            None => self.head.get(slot),
+            Some(i) => self.tail.get(i),
         }
+    }
+
+    fn get_mut(&mut self, slot: usize) -> Option<&mut Option<PublicAsset>> {
+        match slot.checked_sub(self.head.len()) {
+            None => self.head.get_mut(slot),
+            Some(i) => self.tail.get_mut(i),
+        }
+    }
+
+    fn slot_mut(&mut self, slot: usize) -> &mut Option<PublicAsset> {
+        self.get_mut(slot).expect("a slot that was given out")
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Option<PublicAsset>> {
+        self.head.iter().chain(&self.tail)
+    }
+}
+
+/// A loader reserves a little over its estimate, and slack never written
+/// is never resident; shrinking would copy every view into fresh memory
+/// (136 MB at 1M), so only a gross overestimate is.
+fn trim(views: &mut Vec<Option<PublicAsset>>) {
+    if views.capacity() - views.len() > views.len() / 4 {
+        views.shrink_to_fit();
+    }
+}
+
+impl Slots {
+    /// Takes views loaded in bulk, each at its slot (`head`'s first, then
+    /// `tail`'s), and maps their ids. Where an asset's view is there twice,
+    /// the later version stays (the first seen, if equal) and the other's
+    /// slot is freed; says which slots those were, with their points (to
+    /// find their tree entries).
+    pub fn from_views(
+        mut head: Vec<Option<PublicAsset>>,
+        mut tail: Vec<Option<PublicAsset>>,
+    ) -> (Slots, Vec<(u32, [f64; 2])>) {
+        trim(&mut head);
+        trim(&mut tail);
+        let mut views = Views { head, tail };
         let mut by_id = IdMap::with_capacity_and_hasher(views.len(), Default::default());
         let (mut free, mut repeats) = (Vec::new(), Vec::new());
         for slot in 0..views.len() {
-            let Some(view) = &views[slot] else {
+            let Some(view) = views.slot_mut(slot) else {
                 free.push(slot as u32);
                 continue;
             };
@@ -46,7 +95,11 @@ impl Slots {
                 }
                 Entry::Occupied(mut o) => {
                     let held = *o.get() as usize;
-                    if views[held].as_ref().is_some_and(|v| v.version >= version) {
+                    if views
+                        .slot_mut(held)
+                        .as_ref()
+                        .is_some_and(|v| v.version >= version)
+                    {
                         slot
                     } else {
                         o.insert(slot as u32);
@@ -54,7 +107,10 @@ impl Slots {
                     }
                 }
             };
-            let gone = views[older].take().expect("a view at each mapped slot");
+            let gone = views
+                .slot_mut(older)
+                .take()
+                .expect("a view at each mapped slot");
             repeats.push((older as u32, gone.point));
             free.push(older as u32);
         }
@@ -71,7 +127,7 @@ impl Slots {
 
     pub fn remove(&mut self, id: Uuid) -> Option<(u32, PublicAsset)> {
         let slot = self.by_id.remove(&id)?;
-        let view = self.views[slot as usize].take()?;
+        let view = self.views.slot_mut(slot as usize).take()?;
         self.free.push(slot);
         Some((slot, view))
     }
@@ -101,14 +157,14 @@ impl Slots {
 
 /// Puts a view in a freed slot, or a new one at the end, and says which.
 /// (Apart from `Slots`' methods so that the id map may stay borrowed.)
-fn place(views: &mut Vec<Option<PublicAsset>>, free: &mut Vec<u32>, view: PublicAsset) -> u32 {
+fn place(views: &mut Views, free: &mut Vec<u32>, view: PublicAsset) -> u32 {
     match free.pop() {
         Some(slot) => {
-            views[slot as usize] = Some(view);
+            *views.slot_mut(slot as usize) = Some(view);
             slot
         }
         None => {
-            views.push(Some(view));
+            views.tail.push(Some(view));
             u32::try_from(views.len() - 1).expect("fewer than 4 billion assets")
         }
     }

@@ -233,3 +233,59 @@ fn a_large_load_keeps_the_newer_of_a_repeated_asset() {
     let stale = Filter::for_query(&index, &[], &["stale".to_string()]);
     assert!(index.in_bbox(&world, &stale).is_empty());
 }
+
+/// A load in two parts keeps each part's views in a run of its own; writes
+/// afterwards (updates in either run, an archive, new assets in the freed
+/// slot and past the end) leave every view reachable by id, by its tree
+/// entry and by the walk over all views.
+#[test]
+fn writes_after_a_load_in_two_parts_reach_every_view() {
+    let records = scattered(2_000, 23);
+    let (first, second) = records.split_at(1_200);
+    let mut loader = Loader::with_capacity(0);
+    let mut part = Loader::with_capacity(0);
+    first.iter().cloned().for_each(|r| loader.push(r));
+    second.iter().cloned().for_each(|r| part.push(r));
+    loader.absorb(part);
+    let mut index = loader.finish(1);
+
+    let mut live: HashMap<Uuid, IndexRecord> = records.iter().map(|r| (r.id, r.clone())).collect();
+    let mut moved = |r: &IndexRecord, lon: f64| {
+        let mut r = r.clone();
+        r.version += 1;
+        r.placement.point = [lon, 10.0];
+        r.placement.min = [lon, 10.0];
+        r.placement.max = [lon, 10.0];
+        r
+    };
+    let updates = [moved(&records[5], 1.0), moved(&records[1_900], 2.0)];
+    let mut archived = records[1_500].clone();
+    archived.version += 1;
+    archived.status = Status::Archived;
+    let mut rng = SmallRng::seed_from_u64(24);
+    let new: Vec<IndexRecord> = (0..3)
+        .map(|i| record(&mut rng, 3.0 + f64::from(i), 10.0))
+        .collect();
+    for r in updates.iter().chain([&archived]).chain(&new) {
+        assert!(index.apply(r));
+        live.insert(r.id, r.clone());
+    }
+    live.remove(&archived.id);
+
+    assert_eq!(index.len(), live.len());
+    assert_eq!(index.views().count(), live.len());
+    for r in live.values() {
+        let view = index.view(r.id).expect("every live asset by id");
+        assert_eq!((view.version, view.point), (r.version, r.placement.point));
+    }
+    let world = BBox::new(-180.0, -90.0, 180.0, 90.0).unwrap();
+    let mut seen = 0;
+    for e in index.entries() {
+        let view = index.view_of(e).expect("every entry has its view");
+        assert_eq!((view.id, view.point), (e.id, e.point));
+        seen += 1;
+    }
+    assert_eq!(seen, live.len(), "one entry an asset");
+    assert_eq!(index.in_bbox(&world, &Filter::default()).len(), live.len());
+    assert!(index.view(archived.id).is_none());
+}
