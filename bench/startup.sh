@@ -4,7 +4,10 @@
 # 5), with the server's CPU time at that moment (user + system, from
 # /proc/PID/stat) and its resident memory. Prints one line per run and the
 # medians. Compare two binaries in one run by calling it twice with
-# ASSETMAP_BIN set.
+# ASSETMAP_BIN set. IDLE=6 waits that many seconds before each run: on the
+# virtual machine these figures come from, a start-up after the machine
+# sat idle took 2.7-3.1 s where one straight after another took 1.6-2.1 s
+# (bench/README.md, fifth pass), so say which was measured.
 # Usage: bash bench/startup.sh DATABASE_URL EXPECTED_COUNT
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,7 @@ count=$2
 tick=$(getconf CLK_TCK)
 walls=() cpus=() rsss=()
 for run in $(seq "$RUNS"); do
+  sleep "${IDLE:-0}"
   t0=$(date +%s.%N)
   "$BIN" serve --database-url "$url" --listen "127.0.0.1:$PORT" --no-sample \
     >/tmp/assetmap-startup.log 2>&1 &
