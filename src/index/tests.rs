@@ -250,7 +250,7 @@ fn writes_after_a_load_in_two_parts_reach_every_view() {
     let mut index = loader.finish(1);
 
     let mut live: HashMap<Uuid, IndexRecord> = records.iter().map(|r| (r.id, r.clone())).collect();
-    let mut moved = |r: &IndexRecord, lon: f64| {
+    let moved = |r: &IndexRecord, lon: f64| {
         let mut r = r.clone();
         r.version += 1;
         r.placement.point = [lon, 10.0];
