@@ -1,8 +1,9 @@
-//! Where the read model keeps each live asset's public view: one vector,
-//! addressed by the slot its tree entry carries, so that a query goes from
-//! a tree hit to its view without a lookup; beside it a map from id to slot
-//! for what is asked by id. Views sit inline (no allocation of their own)
-//! and freed slots are reused, which keeps a million assets compact.
+//! Where the read model keeps each live asset's public view: in vectors
+//! read as one run (see `Views`), addressed by the slot its tree entry
+//! carries, so that a query goes from a tree hit to its view without a
+//! lookup; beside it a map from id to slot for what is asked by id. Views
+//! sit inline (no allocation of their own) and freed slots are reused,
+//! which keeps a million assets compact.
 
 use super::PublicAsset;
 use std::collections::hash_map::Entry;
@@ -95,11 +96,8 @@ impl Slots {
                 }
                 Entry::Occupied(mut o) => {
                     let held = *o.get() as usize;
-                    if views
-                        .slot_mut(held)
-                        .as_ref()
-                        .is_some_and(|v| v.version >= version)
-                    {
+                    let kept = views.get(held).and_then(Option::as_ref);
+                    if kept.is_some_and(|v| v.version >= version) {
                         slot
                     } else {
                         o.insert(slot as u32);
