@@ -241,10 +241,8 @@ pub async fn open_for_import(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 async fn open_as(url: &str, importer: bool) -> anyhow::Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PgStore::connect(url).await?))
-    } else if url.starts_with("sqlite:") && importer {
-        Ok(Arc::new(SqliteStore::open_for_import(url).await?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::open(url).await?))
+        Ok(Arc::new(SqliteStore::open_with(url, importer).await?))
     } else {
         anyhow::bail!(
             "unsupported database URL '{}': use postgres://... or sqlite://FILE",

@@ -15,13 +15,10 @@ impl SqlStore<Sqlite> {
         Self::open_with(url, false).await
     }
 
-    /// For the command-line importer, which has the file to itself: a
-    /// first load may write it in place (`bulk_sqlite::journal_in_place`).
-    pub async fn open_for_import(url: &str) -> Result<SqliteStore> {
-        Self::open_with(url, true).await
-    }
-
-    async fn open_with(url: &str, first_load_alone: bool) -> Result<SqliteStore> {
+    /// `first_load_alone` for the command-line importer, which has the
+    /// file to itself: a first load may write it in place
+    /// (`bulk_sqlite::journal_in_place`).
+    pub(super) async fn open_with(url: &str, first_load_alone: bool) -> Result<SqliteStore> {
         // WAL lets readers go on while one writer writes; the busy timeout
         // makes a second process (the CLI importer) wait its turn.
         let options = SqliteConnectOptions::from_str(url)
