@@ -5,6 +5,7 @@
 //! database takes to send them.
 
 use super::{columns, ScanRow, FIRST_TEXT};
+use crate::domain::Status;
 use crate::index::{Loader, Times};
 use crate::store::kinds::Backend;
 use crate::store::{failed, StoreError};
@@ -59,7 +60,8 @@ pub async fn copy_into(
         .map_err(failed("index scan"))?
     {
         parser.feed(&chunk, |row| {
-            if row.kinds[2] != "archived" {
+            // Before the view is built: the loader would drop it anyway.
+            if row.kinds[2] != Status::Archived.as_str() {
                 loader.push(row.into_record()?);
             }
             Ok(())
