@@ -84,7 +84,7 @@ impl Slots {
         let mut by_id = IdMap::with_capacity_and_hasher(views.len(), Default::default());
         let (mut free, mut repeats) = (Vec::new(), Vec::new());
         for slot in 0..views.len() {
-            let Some(view) = views.slot_mut(slot) else {
+            let Some(view) = views.get(slot).and_then(Option::as_ref) else {
                 free.push(slot as u32);
                 continue;
             };
