@@ -30,11 +30,12 @@ fn main() -> std::process::ExitCode {
 /// Asks mimalloc to advise the kernel to back its heap with transparent
 /// huge pages, unless `MIMALLOC_ALLOW_LARGE_OS_PAGES` says otherwise.
 ///
-/// A start-up touches about 550 MB of fresh memory, and on a virtual
-/// machine each first touch of a 4 KiB page can cost a trip to the host:
-/// at 1M assets the kernel's time ranged from 0.16 s to 2.15 s a start-up
-/// with 4 KiB pages, and stayed near 0.2 s with 2 MiB ones (bench/README.md,
-/// fifth pass). Resident memory after the load is the same either way.
+/// A start-up at 1M assets touches about 540 MB of fresh memory: with
+/// 2 MiB pages that is some 740 page faults instead of tens of thousands.
+/// Start-ups in a row took 1.82-1.94 s against 2.17-2.99 s with 4 KiB
+/// pages; after the machine sat idle both were as slow, the kernel's
+/// zeroing of fresh pages being the cost (bench/README.md, fifth pass).
+/// Resident memory after the load is the same either way.
 fn use_transparent_huge_pages() {
     let set = ["MIMALLOC_ALLOW_LARGE_OS_PAGES", "MIMALLOC_LARGE_OS_PAGES"]
         .iter()
