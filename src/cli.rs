@@ -65,32 +65,20 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
         skip_invalid: args.skip_invalid,
         actor: "cli".into(),
     };
-    let streamed = if is_geojson(&name) {
-        let path = file.clone();
-        Some(stream_records(move |each| {
-            import::geojson::stream_file(&path, each)
-        }))
+    let path = file.clone();
+    let (records, reader) = if name.ends_with(".pbf") {
+        let table = osm_tags(&args)?;
+        stream_records(move |each| import::osm::stream_file(&path, &table, each))
     } else if name.ends_with(".csv") {
         let options = csv_options(&args);
         let lookup = areas::lookup(&store.postcodes().await?);
-        let path = file.clone();
-        Some(stream_records(move |each| {
-            import::csv::stream_file(&path, &options, &lookup, each)
-        }))
+        stream_records(move |each| import::csv::stream_file(&path, &options, &lookup, each))
     } else {
-        None
+        stream_records(move |each| import::geojson::stream_file(&path, each))
     };
-    let report = if let Some((records, reader)) = streamed {
-        let done =
-            import::run_stream(store.clone(), &vocabulary, &mapping, records, &options).await;
-        reader.join().expect("the reader does not panic");
-        done?
-    } else {
-        let records = read_osm(&args, file)?;
-        import::run(store.as_ref(), &vocabulary, &mapping, records, &options)
-            .await?
-            .0
-    };
+    let report = import::run_stream(store.clone(), &vocabulary, &mapping, records, &options).await;
+    reader.join().expect("the reader does not panic");
+    let report = report?;
     bar.finish_and_clear();
     print!("{}", import::Report::table(&[(name, report.clone())]));
     if !report.rejected.is_empty() && !args.skip_invalid && !args.dry_run {
@@ -117,10 +105,6 @@ fn print_loaded(loaded: &import::sample::Loaded) {
             a.dataset, a.attached, a.read, a.into, a.unplaced
         );
     }
-}
-
-fn is_geojson(name: &str) -> bool {
-    !name.ends_with(".pbf") && !name.ends_with(".csv")
 }
 
 type RecordStream =
@@ -155,14 +139,13 @@ fn dataset_name(file: &Path) -> String {
     name.split('.').next().unwrap_or("import").to_string()
 }
 
-/// An OpenStreetMap extract's records (read whole: see `import::osm`).
-fn read_osm(args: &ImportArgs, file: &Path) -> anyhow::Result<Vec<Record>> {
-    let table: Vec<TagRule> = match &args.osm_tags {
+/// The tag table an OpenStreetMap import maps by.
+fn osm_tags(args: &ImportArgs) -> anyhow::Result<Vec<TagRule>> {
+    Ok(match &args.osm_tags {
         Some(path) => serde_json::from_slice(&read_file(path)?)
             .with_context(|| format!("reading the tag table {}", path.display()))?,
         None => osm::default_tag_table(),
-    };
-    Ok(osm::read(file, &table)?)
+    })
 }
 
 fn csv_options(args: &ImportArgs) -> CsvOptions {

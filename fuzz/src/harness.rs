@@ -101,8 +101,13 @@ pub fn csv(data: &[u8]) -> Result<usize, String> {
 pub fn osm(data: &[u8]) -> Result<usize, String> {
     let_osmpbf_panics_unwind();
     let table = import::osm::default_tag_table();
-    let records =
-        import::osm::read_from(data, "fuzz.osm.pbf", &table).map_err(|e| e.to_string())?;
+    let mut records = Vec::new();
+    let each = &mut |r| {
+        records.push(r);
+        true
+    };
+    import::osm::read_from(std::io::Cursor::new(data), "fuzz.osm.pbf", &table, each)
+        .map_err(|e| e.to_string())?;
     Ok(map_records(records))
 }
 

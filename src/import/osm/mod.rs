@@ -1,5 +1,13 @@
 //! OpenStreetMap `.osm.pbf` in: nodes, ways and multipolygon relations with
 //! asset tags, mapped to capital and category by a tag table.
+//!
+//! An extract is read in passes rather than whole, so that memory follows
+//! the assets in it and not the extract's size: a county holds millions of
+//! nodes and ways, of which a few thousand are assets or outline one. The
+//! first pass keeps the tagged ways and relations, the second the member
+//! ways of those relations (only when there are any), the last the
+//! positions of the nodes those ways name, handing each tagged node on as
+//! it is read. Each pass decodes the file again: CPU traded for memory.
 
 mod shapes;
 mod tags;
@@ -11,8 +19,8 @@ use crate::domain::FieldError;
 use geo::Point;
 use osmpbf::{Element, ElementReader, RelMemberType};
 use shapes::{partial, relation_geometry, way_geometry};
-use std::collections::HashMap;
-use std::io::Read;
+use std::collections::{HashMap, HashSet};
+use std::io::{Read, Seek, SeekFrom};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use tags::{classify, properties};
@@ -27,161 +35,206 @@ fn position(decimicro_lon: i32, decimicro_lat: i32) -> (f64, f64) {
     )
 }
 
+/// A tagged way or relation, waiting for the positions of its nodes.
 struct Tagged {
     kind: &'static str,
     id: i64,
     tags: HashMap<String, String>,
-    /// Node position, way node refs, or relation outer/inner way ids.
-    node: Option<(f64, f64)>,
     refs: Vec<i64>,
     members: Vec<(i64, String)>,
 }
 
+/// The whole extract's records: for tests and small files.
 pub fn read(path: &Path, table: &[TagRule]) -> Result<Vec<Record>, ImportError> {
+    let mut records = Vec::new();
+    stream_file(path, table, &mut |r| {
+        records.push(r);
+        true
+    })?;
+    Ok(records)
+}
+
+/// Reads an extract, handing each record to `each` (which returns false
+/// to stop). A file that cannot be read fails in the first pass, before
+/// any record is handed on.
+pub fn stream_file(
+    path: &Path,
+    table: &[TagRule],
+    each: &mut dyn FnMut(Record) -> bool,
+) -> Result<(), ImportError> {
     let file = path.display().to_string();
     let reader =
         std::fs::File::open(path).map_err(|e| ImportError::Unreadable(format!("{file}: {e}")))?;
-    read_from(std::io::BufReader::new(reader), &file, table)
+    read_from(std::io::BufReader::new(reader), &file, table, each)
 }
 
-/// The records of an extract from any reader (`file` names it in
-/// messages): the fuzz target feeds it bytes, `read` a file.
-pub fn read_from<R: Read + Send>(
-    reader: R,
+/// The records of an extract from any reader that can be read again
+/// (`file` names it in messages): the fuzz target feeds it bytes,
+/// `stream_file` a file.
+pub fn read_from<R: Read + Seek + Send>(
+    mut reader: R,
     file: &str,
     table: &[TagRule],
-) -> Result<Vec<Record>, ImportError> {
-    let unreadable = |e: osmpbf::Error| {
-        ImportError::Unreadable(format!("{file}: not a readable .osm.pbf file: {e}"))
-    };
-    let mut nodes: HashMap<i64, (f64, f64)> = HashMap::new();
-    let mut ways: HashMap<i64, Vec<i64>> = HashMap::new();
-    let mut tagged: Vec<Tagged> = Vec::new();
-    let owned = |it: &mut dyn Iterator<Item = (&str, &str)>| -> HashMap<String, String> {
-        it.map(|(k, v)| (k.to_string(), v.to_string())).collect()
-    };
-    // osmpbf panics on some malformed blocks (a relation member of no known
-    // type) where it should return an error: a bad file is still an error
-    // here, not a crash. What was gathered before the panic is dropped.
-    let walked = catch_unwind(AssertUnwindSafe(|| {
-        ElementReader::new(reader).for_each(|element| match element {
-            Element::Node(n) => {
-                let at = position(n.decimicro_lon(), n.decimicro_lat());
-                add_node(
-                    &mut nodes,
-                    &mut tagged,
-                    table,
-                    n.id(),
-                    at,
-                    owned(&mut n.tags()),
-                );
-            }
-            Element::DenseNode(n) => {
-                let at = position(n.decimicro_lon(), n.decimicro_lat());
-                add_node(
-                    &mut nodes,
-                    &mut tagged,
-                    table,
-                    n.id(),
-                    at,
-                    owned(&mut n.tags()),
-                );
-            }
-            Element::Way(w) => {
-                let refs: Vec<i64> = w.refs().collect();
-                let tags = owned(&mut w.tags());
-                if classify(&tags, table).is_some() {
-                    tagged.push(Tagged {
-                        kind: "way",
-                        id: w.id(),
-                        tags,
-                        node: None,
-                        refs: refs.clone(),
-                        members: vec![],
-                    });
-                }
-                ways.insert(w.id(), refs);
-            }
-            Element::Relation(r) => {
-                let tags = owned(&mut r.tags());
-                if tags.get("type").map(String::as_str) == Some("multipolygon")
-                    && classify(&tags, table).is_some()
-                {
-                    let members = r
-                        .members()
-                        .filter(|m| m.member_type == RelMemberType::Way)
-                        .map(|m| (m.member_id, m.role().unwrap_or("outer").to_string()))
-                        .collect();
-                    tagged.push(Tagged {
-                        kind: "relation",
-                        id: r.id(),
-                        tags,
-                        node: None,
-                        refs: vec![],
-                        members,
-                    });
-                }
-            }
-        })
-    }));
-    match walked {
-        Ok(result) => result.map_err(unreadable)?,
-        Err(_) => {
-            return Err(ImportError::Unreadable(format!(
-                "{file}: not a readable .osm.pbf file: a malformed block"
-            )))
-        }
-    }
+    each: &mut dyn FnMut(Record) -> bool,
+) -> Result<(), ImportError> {
+    let mut pass = |visit: &mut dyn FnMut(Element)| walk(&mut reader, file, visit);
 
-    Ok(tagged
-        .into_iter()
-        .map(|t| {
-            let rule = classify(&t.tags, table).expect("kept only classified objects");
-            let source = format!("osm:{}/{}", t.kind, t.id);
-            let geometry = match (t.kind, t.node) {
-                (_, Some((lon, lat))) => Ok(Point::new(lon, lat).into()),
-                ("way", _) => way_geometry(&t.refs, &nodes).or_else(|_| partial(&t.refs, &nodes)),
-                _ => relation_geometry(&t.members, &ways, &nodes).or_else(|e| {
-                    let refs: Vec<i64> = t
-                        .members
-                        .iter()
-                        .filter_map(|(id, _)| ways.get(id))
-                        .flatten()
-                        .copied()
-                        .collect();
-                    partial(&refs, &nodes).map_err(|_| e)
-                }),
+    // Ways and relations with asset tags, and the ways relations need.
+    let mut tagged: Vec<Tagged> = Vec::new();
+    let mut wanted_ways: HashSet<i64> = HashSet::new();
+    pass(&mut |element| match element {
+        Element::Way(w) => {
+            let tags = owned(&mut w.tags());
+            if classify(&tags, table).is_some() {
+                tagged.push(Tagged {
+                    kind: "way",
+                    id: w.id(),
+                    tags,
+                    refs: w.refs().collect(),
+                    members: vec![],
+                });
             }
-            .map_err(|m| FieldError::new("geometry", m));
-            Record {
-                place: source.clone(),
-                props: properties(&t.tags, rule),
-                geometry,
-                source: Some(source),
-                asset_id: None,
+        }
+        Element::Relation(r) => {
+            let tags = owned(&mut r.tags());
+            if tags.get("type").map(String::as_str) == Some("multipolygon")
+                && classify(&tags, table).is_some()
+            {
+                let members: Vec<(i64, String)> = r
+                    .members()
+                    .filter(|m| m.member_type == RelMemberType::Way)
+                    .map(|m| (m.member_id, m.role().unwrap_or("outer").to_string()))
+                    .collect();
+                wanted_ways.extend(members.iter().map(|(id, _)| *id));
+                tagged.push(Tagged {
+                    kind: "relation",
+                    id: r.id(),
+                    tags,
+                    refs: vec![],
+                    members,
+                });
             }
-        })
-        .collect())
+        }
+        _ => {}
+    })?;
+
+    // The member ways' node refs, tagged or not.
+    let mut ways: HashMap<i64, Vec<i64>> = HashMap::new();
+    if !wanted_ways.is_empty() {
+        pass(&mut |element| {
+            if let Element::Way(w) = element {
+                if wanted_ways.contains(&w.id()) {
+                    ways.insert(w.id(), w.refs().collect());
+                }
+            }
+        })?;
+    }
+    drop(wanted_ways);
+
+    // Tagged nodes go on as they come; the rest are kept only if named.
+    let mut nodes: HashMap<i64, (f64, f64)> = HashMap::new();
+    let wanted_nodes: HashSet<i64> = tagged
+        .iter()
+        .flat_map(|t| t.refs.iter())
+        .chain(ways.values().flatten())
+        .copied()
+        .collect();
+    let mut going = true;
+    pass(&mut |element| {
+        let (id, at, tags) = match element {
+            Element::Node(n) => (
+                n.id(),
+                position(n.decimicro_lon(), n.decimicro_lat()),
+                owned(&mut n.tags()),
+            ),
+            Element::DenseNode(n) => (
+                n.id(),
+                position(n.decimicro_lon(), n.decimicro_lat()),
+                owned(&mut n.tags()),
+            ),
+            _ => return,
+        };
+        if wanted_nodes.contains(&id) {
+            nodes.insert(id, at);
+        }
+        if going {
+            if let Some(rule) = classify(&tags, table) {
+                let source = format!("osm:node/{id}");
+                going = each(record(
+                    source,
+                    Ok(Point::new(at.0, at.1).into()),
+                    &tags,
+                    rule,
+                ));
+            }
+        }
+    })?;
+    drop(wanted_nodes);
+
+    for t in tagged {
+        if !going {
+            break;
+        }
+        let rule = classify(&t.tags, table).expect("kept only classified objects");
+        let geometry = if t.kind == "way" {
+            way_geometry(&t.refs, &nodes).or_else(|_| partial(&t.refs, &nodes))
+        } else {
+            relation_geometry(&t.members, &ways, &nodes).or_else(|e| {
+                let refs: Vec<i64> = t
+                    .members
+                    .iter()
+                    .filter_map(|(id, _)| ways.get(id))
+                    .flatten()
+                    .copied()
+                    .collect();
+                partial(&refs, &nodes).map_err(|_| e)
+            })
+        };
+        let source = format!("osm:{}/{}", t.kind, t.id);
+        going = each(record(source, geometry, &t.tags, rule));
+    }
+    Ok(())
 }
 
-/// Every node's position is kept (ways need them); a tagged one is an asset.
-fn add_node(
-    nodes: &mut HashMap<i64, (f64, f64)>,
-    tagged: &mut Vec<Tagged>,
-    table: &[TagRule],
-    id: i64,
-    at: (f64, f64),
-    tags: HashMap<String, String>,
-) {
-    nodes.insert(id, at);
-    if classify(&tags, table).is_some() {
-        tagged.push(Tagged {
-            kind: "node",
-            id,
-            tags,
-            node: Some(at),
-            refs: vec![],
-            members: vec![],
-        });
+fn record(
+    source: String,
+    geometry: Result<geo::Geometry<f64>, String>,
+    tags: &HashMap<String, String>,
+    rule: &TagRule,
+) -> Record {
+    Record {
+        place: source.clone(),
+        props: properties(tags, rule),
+        geometry: geometry.map_err(|m| FieldError::new("geometry", m)),
+        source: Some(source),
+        asset_id: None,
+    }
+}
+
+fn owned<'a>(it: &mut dyn Iterator<Item = (&'a str, &'a str)>) -> HashMap<String, String> {
+    it.map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// One pass over the whole extract from its start.
+fn walk<R: Read + Seek + Send>(
+    reader: &mut R,
+    file: &str,
+    visit: &mut dyn FnMut(Element),
+) -> Result<(), ImportError> {
+    let unreadable = |why: String| {
+        ImportError::Unreadable(format!("{file}: not a readable .osm.pbf file: {why}"))
+    };
+    reader
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| unreadable(e.to_string()))?;
+    // osmpbf panics on some malformed blocks (a relation member of no known
+    // type) where it should return an error: a bad file is still an error
+    // here, not a crash.
+    let walked = catch_unwind(AssertUnwindSafe(|| {
+        ElementReader::new(&mut *reader).for_each(visit)
+    }));
+    match walked {
+        Ok(result) => result.map_err(|e| unreadable(e.to_string())),
+        Err(_) => Err(unreadable("a malformed block".into())),
     }
 }
