@@ -32,7 +32,9 @@ for run in $(seq "$RUNS"); do
   t1=$(date +%s.%N)
   # Fields 14 and 15 of /proc/PID/stat: user and system time in ticks.
   ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  # Huge pages from a reserved pool (MIMALLOC_RESERVE_HUGE_OS_PAGES, see
+  # the README) are not in VmRSS: count them too.
+  rss=$(awk '/^(VmRSS|HugetlbPages):/ {n += $2} END {print n}' "/proc/$pid/status")
   kill $pid
   wait $pid 2>/dev/null || true
   wall=$(echo "$t1 - $t0" | bc)

@@ -36,6 +36,11 @@ fn main() -> std::process::ExitCode {
 /// pages; after the machine sat idle both were as slow, the kernel's
 /// zeroing of fresh pages being the cost (bench/README.md, fifth pass).
 /// Resident memory after the load is the same either way.
+///
+/// Setting the option here is too late for a pool of reserved huge pages
+/// (`vm.nr_hugepages`): the allocator has already reserved its first arena
+/// of ordinary memory before `main`. The README's settings for a pool are
+/// therefore environment variables, which it reads at its own start.
 fn use_transparent_huge_pages() {
     let set = ["MIMALLOC_ALLOW_LARGE_OS_PAGES", "MIMALLOC_LARGE_OS_PAGES"]
         .iter()
