@@ -4,7 +4,7 @@
 // is corrected, and nothing found says so with suggestions.
 import { t } from "./messages.js";
 import { state, map, $, getJSON, setView, categoryLabel } from "./core.js";
-import { filterParams, refresh, setCategory } from "./list.js";
+import { filterParams, refresh, refreshed, setCategory } from "./list.js";
 import { nearest } from "./near.js";
 import { openArea } from "./area.js";
 import { buildTerms, understand, isPostcode, normalise, editDistance } from "./search.js";
@@ -89,7 +89,9 @@ async function apply(term, text, corrected, others = []) {
   setCategory(term.codes.join(","), false);
   if (state.config.bounds) map.fitBounds(state.config.bounds, { padding: 20, animate: false });
   await refresh();
-  const shown = para(t("search_category", { label: termLabel(term), n: state.matched, place: state.config.place || "" }));
+  await refreshed();
+  const place = state.config.place;
+  const shown = para(t(place ? "search_category" : "search_category_anywhere", { label: termLabel(term), n: state.matched, place }));
   say(...lead, shown, toList(), others.length ? suggestions(others) : "");
 }
 

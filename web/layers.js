@@ -123,7 +123,14 @@ export function updateTiles() {
   map.setLayoutProperty("assets-points", "visibility", state.enabled.size ? "visible" : "none");
   clustersStale = true;
   const url = tileUrl();
-  if (source.tiles?.[0] !== url) source.setTiles([url]);
+  if (source.tiles?.[0] === url) return;
+  // setTiles takes the new address only a moment later (its TileJSON
+  // step is asynchronous). A search that moves the map asks for the new
+  // view's tiles in that moment, and those came unfiltered and stayed so
+  // (MapLibre reloads a tile still loading from what it fetched). The
+  // address is therefore set at once as well.
+  source.tiles = [url];
+  source.setTiles([url]);
 }
 
 /// Rings the chosen asset on the map (or nothing, given null).

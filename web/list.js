@@ -28,7 +28,25 @@ export function filterParams({ withCapitals }) {
 
 /// The counts of what is in view, then the list: all of it when it is
 /// small, else its first page. The map itself draws from the tiles.
-export async function refresh() {
+export function refresh() {
+  latest = load();
+  return latest;
+}
+
+/// Resolves once the latest refresh is done, whichever started it: a
+/// camera move's own refresh may supersede the one a caller awaited, and
+/// what it read (say, the count) is only current after the newer one.
+export async function refreshed() {
+  let run;
+  do {
+    run = latest;
+    await run;
+  } while (run !== latest);
+}
+
+let latest = Promise.resolve();
+
+async function load() {
   if (!mapReady()) return;
   const token = ++refreshToken;
   const bbox = bboxParam();

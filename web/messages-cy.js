@@ -75,6 +75,7 @@ export const cy = {
   search_to_list: "Mynd i'r rhestr",
   search_names: "{n} wedi'u canfod ar gyfer “{q}”, enwau union yn gyntaf.",
   search_category: "Yn dangos {label}: {n} yn {place}.",
+  search_category_anywhere: "Yn dangos {label}: {n}.",
   search_corrected: "Nid oes dim o'r enw “{q}”; yn dangos {label} yn lle hynny.",
   search_postcode: "Yn dangos beth sydd yn agos i {pc}.",
   tag_referral: "Sut i gael help",

@@ -79,6 +79,7 @@ export const catalogues = {
     search_to_list: "Go to the list",
     search_names: "{n} found for “{q}”, exact names first.",
     search_category: "Showing {label}: {n} in {place}.",
+    search_category_anywhere: "Showing {label}: {n}.",
     search_corrected: "Nothing is called “{q}”; showing {label} instead.",
     search_postcode: "Showing what is near {pc}.",
     tag_referral: "How to get help",

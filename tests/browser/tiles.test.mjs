@@ -147,3 +147,62 @@ for (const [name, width, height] of [["desktop", 1280, 800], ["phone", 375, 812]
     await page.close();
   });
 }
+
+// A search that moves the map: the map draws what was found, as the count
+// and the list do.
+test("a search that moves the map draws only what it found", async () => {
+  const { page, errors, requests } = await openMap(browser, server.base, { hash: "#map=14/53.48/-2.24" });
+  await idle(page);
+  const from = requests.length;
+  await page.fill("#q", "Place 12");
+  await page.press("#q", "Enter");
+  await page.waitForFunction(() => document.body.dataset.search === "done");
+  await settled(page);
+  await idle(page);
+  const bbox = await page.evaluate(() => document.body.dataset.bbox);
+  const found = await api(`/api/assets?bbox=${bbox}&q=Place%2012&limit=1`);
+  assert.ok(found.numberMatched > 50 && found.numberMatched < 200, `${found.numberMatched} found`);
+  assert.equal(Number(await page.getAttribute("#count", "data-count")), found.numberMatched);
+  // The map moved out to show them all, and every tile since asked for them.
+  assert.ok((await page.evaluate(() => window.assetmap.map.getZoom())) < 13);
+  const tiles = requests.slice(from).filter((u) => u.includes("/tiles/assets/"));
+  assert.ok(tiles.length > 0 && tiles.every((u) => /[?&]q=Place/.test(u)), tiles.join("\n"));
+  // What the map draws in view, clusters and points, adds up to the count.
+  const drawn = await page.evaluate(() => {
+    const map = window.assetmap.map;
+    const view = map.getBounds();
+    const seen = new Map();
+    for (const f of map.querySourceFeatures("assets", { sourceLayer: "assets" })) {
+      const [lon, lat] = f.geometry.coordinates;
+      if (!view.contains([lon, lat])) continue;
+      seen.set(`${lon.toFixed(6)}/${lat.toFixed(6)}/${f.properties.id ?? f.properties.count}`, f.properties.count ?? 1);
+    }
+    return [...seen.values()].reduce((a, n) => a + n, 0);
+  });
+  assert.equal(drawn, found.numberMatched);
+  await page.screenshot({ path: join(artifacts, "tiles-search-moved.png") });
+
+  assert.deepEqual(errors, []);
+  await page.close();
+
+});
+
+// A category is shown over the whole place: from close in, on a phone
+// (where a search turns to the list, and the map moves again as it hides),
+// the map moves twice before the count is known. The message says the
+// count in view after both, and, with no place name configured, no blank
+// where the place would be.
+test("a category search says what is in view once the map has moved (phone)", async () => {
+  const { page, errors } = await openMap(browser, server.base, { width: 375, height: 812, hash: "#map=15/53.48/-2.24" });
+  await settled(page);
+  await page.fill("#q", "library");
+  await page.press("#q", "Enter");
+  await page.waitForFunction(() => document.body.dataset.search === "done");
+  await settled(page);
+  const said = (await page.textContent("#search-result")).match(/^Showing Library: (\d+)\./);
+  assert.ok(said, await page.textContent("#search-result"));
+  assert.equal(said[1], await page.getAttribute("#count", "data-count"));
+  await page.screenshot({ path: join(artifacts, "tiles-search-category-phone.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
