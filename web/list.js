@@ -1,6 +1,6 @@
 // The legend (also the capital filter), the category menu, and the list
 // of what is in view: the accessible alternative to the map.
-import { t } from "./messages.js";
+import { t, formatCount } from "./messages.js";
 import { CAPITALS, state, map, $, status, getJSON, categoryLabel, formatDistance, swatch } from "./core.js";
 import { bboxParam, mapReady, updateTiles } from "./layers.js";
 import { writeHash } from "./url-state.js";
@@ -101,7 +101,9 @@ export function render() {
     features: shown.filter((f) => f.geometry.type !== "Point"),
   });
   for (const c of CAPITALS) {
-    $(`count-${c}`).textContent = String(state.counts?.[c] || 0);
+    const n = state.counts?.[c] || 0;
+    $(`count-${c}`).textContent = formatCount(n);
+    $(`count-${c}`).dataset.count = String(n);
   }
   state.matched = enabledCount(state.counts);
   const count = $("count");

@@ -392,7 +392,18 @@ export function setLanguage(lang) {
 
 const messages = catalogues[language()];
 
+const numbers = new Intl.NumberFormat(language() === "cy" ? "cy-GB" : "en-GB");
+
+/// A whole number as the page's language writes it ("1,000,000"): counts
+/// run to millions on a national map.
+export function formatCount(n) {
+  return numbers.format(n);
+}
+
 export function t(key, vars = {}) {
   const text = messages[key] ?? catalogues.en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+  return text.replace(/\{(\w+)\}/g, (_, name) => {
+    const v = vars[name];
+    return Number.isInteger(v) ? formatCount(v) : String(v ?? "");
+  });
 }

@@ -47,7 +47,7 @@ test("turning a capital off removes it from the map and the list", async () => {
     page.$$eval("#list li button .meta", (els) => els.map((e) => e.textContent.trim().split(" · ")[0]));
   assert.ok((await capitals()).includes("Physical"));
   const before = Number(await page.getAttribute("#count", "data-count"));
-  const physical = Number(await page.textContent("#count-physical"));
+  const physical = Number(await page.getAttribute("#count-physical", "data-count"));
   await page.uncheck("#toggle-physical");
   assert.ok(!(await capitals()).includes("Physical"));
   assert.equal(Number(await page.getAttribute("#count", "data-count")), before - physical);

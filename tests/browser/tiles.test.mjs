@@ -80,7 +80,7 @@ for (const [name, width, height] of [["desktop", 1280, 800], ["phone", 375, 812]
     assert.equal(Number(await page.getAttribute("#count", "data-count")), all.numberMatched);
     for (const c of CAPITALS) {
       const one = await api(`/api/assets?bbox=${bbox}&capital=${c}&limit=1`);
-      assert.equal(Number(await page.textContent(`#count-${c}`)), one.numberMatched, c);
+      assert.equal(Number(await page.getAttribute(`#count-${c}`, "data-count")), one.numberMatched, c);
     }
     // The map came as tiles; no request asked for the whole view.
     let { tiles, lists } = asked(requests);
@@ -199,9 +199,13 @@ test("a category search says what is in view once the map has moved (phone)", as
   await page.press("#q", "Enter");
   await page.waitForFunction(() => document.body.dataset.search === "done");
   await settled(page);
-  const said = (await page.textContent("#search-result")).match(/^Showing Library: (\d+)\./);
+  // Counts are written as people write them: "1,260".
+  const said = (await page.textContent("#search-result")).match(/^Showing Library: ([\d,]+)\./);
   assert.ok(said, await page.textContent("#search-result"));
-  assert.equal(said[1], await page.getAttribute("#count", "data-count"));
+  const count = await page.getAttribute("#count", "data-count");
+  assert.ok(Number(count) >= 1000, count);
+  assert.equal(said[1], Number(count).toLocaleString("en-GB"));
+  assert.equal(await page.textContent("#count-public"), said[1]);
   await page.screenshot({ path: join(artifacts, "tiles-search-category-phone.png") });
   assert.deepEqual(errors, []);
   await page.close();
