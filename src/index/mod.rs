@@ -173,6 +173,32 @@ impl AssetIndex {
         self.search(bbox, bbox.center(), filter, f64::INFINITY)
     }
 
+    /// How many assets `in_bbox` would give, of each capital in
+    /// `Capital::ALL` order, counted as the tree yields them: a legend's
+    /// counts need neither the hits gathered nor ordered by distance, which
+    /// over a national view is most of the work.
+    pub fn count_in_bbox(&self, bbox: &BBox, filter: &Filter) -> [usize; 5] {
+        let rects: Vec<AABB<[f64; 2]>> = bbox
+            .rects()
+            .iter()
+            .map(|(lo, hi)| AABB::from_corners(*lo, *hi))
+            .collect();
+        let mut counts = [0; 5];
+        for (i, rect) in rects.iter().enumerate() {
+            for e in self.tree.locate_in_envelope_intersecting(rect) {
+                // A box split at the antimeridian can meet an entry twice:
+                // it counts in the first part it meets.
+                let counted = rects[..i]
+                    .iter()
+                    .any(|r| rstar::Envelope::intersects(r, &e.envelope));
+                if !counted && filter.accepts(e) {
+                    counts[e.capital() as usize] += 1;
+                }
+            }
+        }
+        counts
+    }
+
     /// Assets whose point lies within `radius_m` metres of `center`,
     /// nearest first.
     pub fn within_radius(&self, center: LonLat, radius_m: f64, filter: &Filter) -> Vec<Hit> {

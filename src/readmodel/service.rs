@@ -73,6 +73,9 @@ impl Registry {
 
     /// How many assets of each capital a query matches, ignoring paging.
     pub fn count_by_capital(&self, q: &AssetQuery) -> Vec<(Capital, usize)> {
+        if let Some(counts) = self.counts_from_entries(q) {
+            return Capital::ALL.into_iter().zip(counts).collect();
+        }
         let hits = self.public_matching(q);
         let index = self.index();
         let mut counts = [0usize; 5];

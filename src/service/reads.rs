@@ -47,6 +47,29 @@ impl Registry {
         Ok(self.public_matching(q))
     }
 
+    /// How many assets of each capital (`Capital::ALL` order) a query over
+    /// a box, or everywhere, matches, counted from the tree's entries alone;
+    /// None for a query that needs more (text and times are in the views,
+    /// areas and distances in their own searches).
+    pub fn counts_from_entries(&self, q: &AssetQuery) -> Option<[usize; 5]> {
+        if q.text.is_some() || q.updated.is_some() {
+            return None;
+        }
+        let index = self.index();
+        let filter = Filter::for_query(&index, &q.capitals, &q.categories);
+        match &q.spatial {
+            Spatial::BBox(b) => Some(index.count_in_bbox(b, &filter)),
+            Spatial::Everywhere => Some(index.entries().filter(|e| filter.accepts(e)).fold(
+                [0; 5],
+                |mut counts, e| {
+                    counts[e.capital() as usize] += 1;
+                    counts
+                },
+            )),
+            _ => None,
+        }
+    }
+
     /// The spatial and attribute part of a query, answered from the index.
     pub fn hits(&self, q: &AssetQuery, text_ids: Option<HashSet<Uuid>>) -> Vec<Hit> {
         let index = self.index();
