@@ -1,4 +1,4 @@
-// Welsh (Cymraeg): the same keys as the English catalogue in messages.js,
+// Welsh (Cymraeg): the same keys as the English catalogue in messages-en.js,
 // and the category labels (cat_CODE), which in English come from the server.
 export const cy = {
   title: "Beth sydd gennym",
