@@ -1,7 +1,7 @@
-use super::{AssetIndex, CategoryId, Entry};
+use super::{AssetIndex, CategoryId, Entry, PublicAsset};
 use crate::domain::{Capital, Status};
 use std::collections::HashSet;
-use uuid::Uuid;
+use std::sync::Arc;
 
 /// The non-spatial part of a query, applied to entries as the tree yields
 /// them. `None` means "no restriction".
@@ -9,8 +9,20 @@ use uuid::Uuid;
 pub struct Filter {
     capitals: u8,
     categories: Option<HashSet<CategoryId>>,
-    ids: Option<HashSet<Uuid>>,
+    /// A test of the public view (text, times): applied by the index's own
+    /// searches (`AssetIndex::passes`), which reach the view by its slot.
+    view: Option<ViewTest>,
     statuses: Vec<Status>,
+}
+
+/// A test of a public view, shareable with the filter's clones.
+#[derive(Clone)]
+pub struct ViewTest(Arc<dyn Fn(&PublicAsset) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for ViewTest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ViewTest")
+    }
 }
 
 impl Default for Filter {
@@ -18,7 +30,7 @@ impl Default for Filter {
         Filter {
             capitals: u8::MAX,
             categories: None,
-            ids: None,
+            view: None,
             statuses: vec![Status::Published],
         }
     }
@@ -53,8 +65,9 @@ impl Filter {
         self
     }
 
-    pub fn ids(mut self, ids: HashSet<Uuid>) -> Self {
-        self.ids = Some(ids);
+    /// Keeps only assets whose public view passes `test`.
+    pub fn view(mut self, test: impl Fn(&PublicAsset) -> bool + Send + Sync + 'static) -> Self {
+        self.view = Some(ViewTest(Arc::new(test)));
         self
     }
 
@@ -63,6 +76,8 @@ impl Filter {
         self
     }
 
+    /// Whether the entry itself passes: capital, status and category (the
+    /// view test, if any, needs the view: see `AssetIndex::passes`).
     pub fn accepts(&self, e: &Entry) -> bool {
         self.capitals & e.capital().bit() != 0
             && self.statuses.contains(&e.status())
@@ -70,6 +85,11 @@ impl Filter {
                 .categories
                 .as_ref()
                 .is_none_or(|c| c.contains(&e.category))
-            && self.ids.as_ref().is_none_or(|ids| ids.contains(&e.id))
+    }
+
+    pub(super) fn keeps_view(&self, view: Option<&PublicAsset>) -> bool {
+        self.view
+            .as_ref()
+            .is_none_or(|test| view.is_some_and(|v| (test.0)(v)))
     }
 }

@@ -191,7 +191,7 @@ impl AssetIndex {
                 let counted = rects[..i]
                     .iter()
                     .any(|r| rstar::Envelope::intersects(r, &e.envelope));
-                if !counted && filter.accepts(e) {
+                if !counted && self.passes(filter, e) {
                     counts[e.capital() as usize] += 1;
                 }
             }
@@ -220,7 +220,7 @@ impl AssetIndex {
                 self.tree
                     .locate_in_envelope_intersecting(&AABB::from_corners(*lo, *hi))
             })
-            .filter(|e| filter.accepts(e))
+            .filter(|e| self.passes(filter, e))
             .map(|e| Hit {
                 id: e.id,
                 distance_m: haversine_m(center, e.point),
@@ -257,7 +257,7 @@ impl AssetIndex {
         let bound = self
             .tree
             .nearest_neighbor_iter(&c)
-            .filter(|e| filter.accepts(e))
+            .filter(|e| self.passes(filter, e))
             .take(k)
             .map(|e| haversine_m(c, e.point))
             .fold(None, |acc: Option<f64>, d| {
@@ -293,6 +293,12 @@ impl AssetIndex {
     /// about all of them, faster than walking the tree.
     pub fn views(&self) -> impl Iterator<Item = &PublicAsset> {
         self.slots.iter()
+    }
+
+    /// Whether an entry passes the filter, its view test included (the
+    /// view is reached by the entry's slot, not looked up by id).
+    pub fn passes(&self, filter: &Filter, e: &Entry) -> bool {
+        filter.accepts(e) && filter.keeps_view(self.slots.at(e.slot))
     }
 
     /// The public view of an entry the tree gave.

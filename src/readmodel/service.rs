@@ -3,9 +3,8 @@
 use super::{csv_row, write_collection, write_feature, Field, PublicAsset};
 use crate::domain::{Capital, Status};
 use crate::export::Format;
-use crate::index::{AssetIndex, Hit};
+use crate::index::Hit;
 use crate::service::{AssetQuery, Registry, Result, Spatial};
-use std::collections::HashSet;
 use uuid::Uuid;
 
 /// One asset's public Feature, rendered, with the version for its ETag.
@@ -18,24 +17,7 @@ impl Registry {
     /// Every asset a query matches, in answer order, ignoring paging; text
     /// is matched against the public views, not the store.
     pub fn public_matching(&self, q: &AssetQuery) -> Vec<Hit> {
-        let needle = q.text.as_ref().map(|t| t.to_lowercase());
-        if needle.is_none() && q.updated.is_none() {
-            return self.hits(q, None);
-        }
-        let keep = |v: &PublicAsset| {
-            needle.as_deref().is_none_or(|n| v.matches(n))
-                && q.updated.is_none_or(|w| w.contains(v.updated_at))
-        };
-        if let Spatial::Nearest { .. } = q.spatial {
-            // The k nearest *matching*: text and time have to be part of
-            // the filter.
-            let ids = matching_ids(&self.index(), keep);
-            return self.hits(q, Some(ids));
-        }
-        let mut hits = self.hits(q, None);
-        let index = self.index();
-        hits.retain(|h| index.view(h.id).is_some_and(keep));
-        hits
+        self.hits(q)
     }
 
     /// Whether any asset in memory came from one of these data sets.
@@ -154,12 +136,4 @@ impl Registry {
         }
         String::from_utf8(out).expect("JSON and CSV written from str are UTF-8")
     }
-}
-
-fn matching_ids(index: &AssetIndex, keep: impl Fn(&PublicAsset) -> bool) -> HashSet<Uuid> {
-    index
-        .entries()
-        .filter(|e| index.view(e.id).is_some_and(&keep))
-        .map(|e| e.id)
-        .collect()
 }

@@ -2,8 +2,8 @@
 
 use super::{AssetQuery, Page, Registry, Result, ServiceError, Spatial};
 use crate::domain::{Asset, Status};
-use crate::index::{Filter, Hit};
-use std::collections::{HashMap, HashSet};
+use crate::index::{AssetIndex, Filter, Hit, PublicAsset};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 impl Registry {
@@ -48,18 +48,14 @@ impl Registry {
     }
 
     /// How many assets of each capital (`Capital::ALL` order) a query over
-    /// a box, or everywhere, matches, counted from the tree's entries alone;
-    /// None for a query that needs more (text and times are in the views,
-    /// areas and distances in their own searches).
+    /// a box, or everywhere, matches, counted as the tree yields them; None
+    /// for an area or a distance, which have their own searches.
     pub fn counts_from_entries(&self, q: &AssetQuery) -> Option<[usize; 5]> {
-        if q.text.is_some() || q.updated.is_some() {
-            return None;
-        }
         let index = self.index();
-        let filter = Filter::for_query(&index, &q.capitals, &q.categories);
+        let filter = query_filter(&index, q);
         match &q.spatial {
             Spatial::BBox(b) => Some(index.count_in_bbox(b, &filter)),
-            Spatial::Everywhere => Some(index.entries().filter(|e| filter.accepts(e)).fold(
+            Spatial::Everywhere => Some(index.entries().filter(|e| index.passes(&filter, e)).fold(
                 [0; 5],
                 |mut counts, e| {
                     counts[e.capital() as usize] += 1;
@@ -70,18 +66,17 @@ impl Registry {
         }
     }
 
-    /// The spatial and attribute part of a query, answered from the index.
-    pub fn hits(&self, q: &AssetQuery, text_ids: Option<HashSet<Uuid>>) -> Vec<Hit> {
+    /// Every asset a query matches, in answer order, answered from the
+    /// index; text and times are matched against the public views as the
+    /// tree yields each entry, so the k nearest are the k nearest matching.
+    pub fn hits(&self, q: &AssetQuery) -> Vec<Hit> {
         let index = self.index();
-        let mut filter = Filter::for_query(&index, &q.capitals, &q.categories);
-        if let Some(ids) = text_ids {
-            filter = filter.ids(ids);
-        }
+        let filter = query_filter(&index, q);
         match &q.spatial {
             Spatial::Everywhere => {
                 let mut hits: Vec<Hit> = index
                     .entries()
-                    .filter(|e| filter.accepts(e))
+                    .filter(|e| index.passes(&filter, e))
                     .map(|e| Hit {
                         id: e.id,
                         distance_m: 0.0,
@@ -102,4 +97,19 @@ impl Registry {
             } => index.nearest(*center, *k, *max_distance_m, &filter),
         }
     }
+}
+
+/// A query's filter: capitals, categories, and (where asked) its text in the
+/// name, description or address and its time window, tested on the views.
+fn query_filter(index: &AssetIndex, q: &AssetQuery) -> Filter {
+    let filter = Filter::for_query(index, &q.capitals, &q.categories);
+    let needle = q.text.as_ref().map(|t| t.to_lowercase());
+    if needle.is_none() && q.updated.is_none() {
+        return filter;
+    }
+    let updated = q.updated;
+    filter.view(move |v: &PublicAsset| {
+        needle.as_deref().is_none_or(|n| v.matches(n))
+            && updated.is_none_or(|w| w.contains(v.updated_at))
+    })
 }

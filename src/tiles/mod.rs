@@ -104,7 +104,7 @@ impl TileFilter {
             && self
                 .text
                 .as_deref()
-                .is_none_or(|t| index.view(e.id).is_some_and(|v| v.matches(t)))
+                .is_none_or(|t| index.view_of(e).is_some_and(|v| v.matches(t)))
     }
 }
 
