@@ -90,7 +90,7 @@ pub fn target_points(index: &AssetIndex, params: &GapParams) -> Vec<[f64; 2]> {
     let filter = Filter::for_query(index, &params.capitals, &params.categories);
     index
         .entries()
-        .filter(|e| filter.accepts(e))
+        .filter(|e| index.passes(&filter, e))
         .map(|e| e.point)
         .collect()
 }

@@ -47,7 +47,7 @@ pub fn profile(
 pub fn profile_targets(index: &AssetIndex) -> Vec<Vec<[f64; 2]>> {
     let mut targets = vec![Vec::new(); Capital::ALL.len()];
     let filter = Filter::default();
-    for e in index.entries().filter(|e| filter.accepts(e)) {
+    for e in index.entries().filter(|e| index.passes(&filter, e)) {
         let i = Capital::ALL.iter().position(|c| *c == e.capital());
         targets[i.expect("every capital is in ALL")].push(e.point);
     }

@@ -5,7 +5,7 @@ use super::error::ApiError;
 use super::extract::Params;
 use super::AppState;
 use crate::index::Filter;
-use crate::tiles::{TileCache, TileFilter, TileId, MAX_ZOOM};
+use crate::tiles::{TileCache, TileId, MAX_ZOOM};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -95,7 +95,7 @@ fn tile_id(z: &str, x: &str, file: &str) -> Result<TileId, ApiError> {
 
 /// The `capital`, `category` and `q` filters, and a canonical text of them
 /// for the cache key.
-fn filter(params: &Params, state: &AppState) -> Result<(TileFilter, String), ApiError> {
+fn filter(params: &Params, state: &AppState) -> Result<(Filter, String), ApiError> {
     let mut capitals = params.capitals()?;
     capitals.sort();
     capitals.dedup();
@@ -122,11 +122,12 @@ fn filter(params: &Params, state: &AppState) -> Result<(TileFilter, String), Api
         capitals.join(","),
         categories.join(",")
     );
-    if let Some(t) = &text {
+    if let Some(t) = text {
         key.push_str("&q=");
-        key.push_str(&percent_encode(t));
+        key.push_str(&percent_encode(&t));
+        filter = filter.view(move |v| v.matches(&t));
     }
-    Ok((TileFilter { filter, text }, key))
+    Ok((filter, key))
 }
 
 /// TileJSON 3.0 for the asset layer, with the same filters carried onto

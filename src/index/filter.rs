@@ -78,7 +78,7 @@ impl Filter {
 
     /// Whether the entry itself passes: capital, status and category (the
     /// view test, if any, needs the view: see `AssetIndex::passes`).
-    pub fn accepts(&self, e: &Entry) -> bool {
+    pub(super) fn accepts(&self, e: &Entry) -> bool {
         self.capitals & e.capital().bit() != 0
             && self.statuses.contains(&e.status())
             && self

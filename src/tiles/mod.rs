@@ -90,32 +90,14 @@ pub struct TilePoint {
     pub y: i32,
 }
 
-/// What a tile shows: the index's filter, and text to find in the public
-/// view (lower case), as `/api/assets?q=` matches it.
-#[derive(Debug, Clone, Default)]
-pub struct TileFilter {
-    pub filter: Filter,
-    pub text: Option<String>,
-}
-
-impl TileFilter {
-    fn accepts(&self, index: &AssetIndex, e: &crate::index::Entry) -> bool {
-        self.filter.accepts(e)
-            && self
-                .text
-                .as_deref()
-                .is_none_or(|t| index.view_of(e).is_some_and(|v| v.matches(t)))
-    }
-}
-
 /// The assets a tile shows, found through the R-tree.
-pub fn select(index: &AssetIndex, tile: TileId, filter: &TileFilter) -> Vec<TilePoint> {
+pub fn select(index: &AssetIndex, tile: TileId, filter: &Filter) -> Vec<TilePoint> {
     let (lo, hi) = tile.lonlat_bounds();
     place(index, index.points_in(lo, hi), tile, filter)
 }
 
 /// The same by looking at every asset: what `select` is tested against.
-pub fn select_brute_force(index: &AssetIndex, tile: TileId, filter: &TileFilter) -> Vec<TilePoint> {
+pub fn select_brute_force(index: &AssetIndex, tile: TileId, filter: &Filter) -> Vec<TilePoint> {
     place(index, index.entries(), tile, filter)
 }
 
@@ -123,10 +105,10 @@ fn place<'a>(
     index: &AssetIndex,
     entries: impl Iterator<Item = &'a crate::index::Entry>,
     tile: TileId,
-    filter: &TileFilter,
+    filter: &Filter,
 ) -> Vec<TilePoint> {
     entries
-        .filter(|e| filter.accepts(index, e))
+        .filter(|e| index.passes(filter, e))
         .filter_map(|e| {
             let (x, y) = tile.project(e.point)?;
             Some(TilePoint {
@@ -221,7 +203,7 @@ fn clusters(points: &[TilePoint]) -> HashMap<(i32, i32), Cluster> {
 }
 
 /// A tile, encoded.
-pub fn render(index: &AssetIndex, tile: TileId, filter: &TileFilter) -> Vec<u8> {
+pub fn render(index: &AssetIndex, tile: TileId, filter: &Filter) -> Vec<u8> {
     let points = select(index, tile, filter);
     mvt::encode(LAYER, &features(index, tile.z, &points))
 }

@@ -39,7 +39,7 @@ fn key(points: &[TilePoint]) -> Vec<(Uuid, i32, i32)> {
 #[test]
 fn every_tile_selects_what_a_full_scan_selects() {
     let index = index(20_000);
-    let filter = TileFilter::default();
+    let filter = Filter::default();
     let mut checked = 0;
     for z in 0..=16u8 {
         let n = 1u32 << z;
@@ -82,7 +82,7 @@ fn every_tile_selects_what_a_full_scan_selects() {
 fn low_zooms_cluster_and_count_every_asset() {
     let index = index(20_000);
     let tile = TileId::new(8, 126, 82).unwrap();
-    let points = select(&index, tile, &TileFilter::default());
+    let points = select(&index, tile, &Filter::default());
     let features = features(&index, tile.z, &points);
     assert!(
         features.len() < points.len() / 5,
