@@ -3,7 +3,6 @@
 use super::{csv_row, write_collection, write_feature, Field, PublicAsset};
 use crate::domain::{Capital, Status};
 use crate::export::Format;
-use crate::index::Hit;
 use crate::service::{AssetQuery, Registry, Result, Spatial};
 use uuid::Uuid;
 
@@ -14,12 +13,6 @@ pub struct PublicFeature {
 }
 
 impl Registry {
-    /// Every asset a query matches, in answer order, ignoring paging; text
-    /// is matched against the public views, not the store.
-    pub fn public_matching(&self, q: &AssetQuery) -> Vec<Hit> {
-        self.hits(q)
-    }
-
     /// Whether any asset in memory came from one of these data sets.
     pub fn holds_any_dataset<'a>(&self, datasets: impl IntoIterator<Item = &'a str>) -> bool {
         let prefixes: Vec<String> = datasets
@@ -36,7 +29,7 @@ impl Registry {
 
     /// One page of a query's public features, and how many matched in all.
     pub fn public_page(&self, q: &AssetQuery) -> (usize, Vec<serde_json::Value>) {
-        let hits = self.public_matching(q);
+        let hits = self.hits(q);
         let index = self.index();
         let start = q.offset.min(hits.len());
         let end = start.saturating_add(q.limit).min(hits.len());
@@ -58,7 +51,7 @@ impl Registry {
         if let Some(counts) = self.counts_from_entries(q) {
             return Capital::ALL.into_iter().zip(counts).collect();
         }
-        let hits = self.public_matching(q);
+        let hits = self.hits(q);
         let index = self.index();
         let mut counts = [0usize; 5];
         for v in hits.iter().filter_map(|h| index.view(h.id)) {
@@ -72,7 +65,7 @@ impl Registry {
 
     /// One page of a query as a GeoJSON FeatureCollection.
     pub fn query_json(&self, q: &AssetQuery) -> Vec<u8> {
-        let hits = self.public_matching(q);
+        let hits = self.hits(q);
         let with_distance = matches!(q.spatial, Spatial::Radius { .. } | Spatial::Nearest { .. });
         let start = q.offset.min(hits.len());
         let end = start.saturating_add(q.limit).min(hits.len());

@@ -44,7 +44,7 @@ impl Registry {
 
     /// Every asset a query matches, in answer order, ignoring paging.
     pub async fn matching(&self, q: &AssetQuery) -> Result<Vec<Hit>> {
-        Ok(self.public_matching(q))
+        Ok(self.hits(q))
     }
 
     /// How many assets of each capital (`Capital::ALL` order) a query over
