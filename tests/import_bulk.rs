@@ -17,7 +17,7 @@ on_both_stores!(bulk_writes_read_back_and_stay_whole);
 
 /// Enough rows for the bulk path (PostgreSQL's starts at 100 changes),
 /// with awkward text and a polygon among the points.
-fn file(n: usize, name: &str) -> String {
+pub(crate) fn file(n: usize, name: &str) -> String {
     let features: Vec<serde_json::Value> = (0..n)
         .map(|i| {
             let x = -2.5 + (i % 100) as f64 * 0.001_234_567_89;
@@ -37,7 +37,7 @@ fn file(n: usize, name: &str) -> String {
     json!({"type": "FeatureCollection", "features": features}).to_string()
 }
 
-async fn import_file(
+pub(crate) async fn import_file(
     store: &dyn Store,
     text: &str,
 ) -> (import::Report, Vec<assetmap::store::Change>) {

@@ -44,6 +44,7 @@ mod proposals;
 mod readmodel;
 mod replicas;
 mod roles;
+mod scan_rows;
 mod schema;
 mod slow_clients;
 mod tiles;

@@ -63,7 +63,7 @@ fn random_feature(rng: &mut SmallRng, n: usize) -> Value {
 
 /// What the store says the public sees: each published asset's public
 /// feature, by id.
-async fn store_view(db_url: &str) -> BTreeMap<String, Value> {
+pub(crate) async fn store_view(db_url: &str) -> BTreeMap<String, Value> {
     let store = assetmap::store::open(db_url).await.unwrap();
     store
         .all_assets()
@@ -75,7 +75,7 @@ async fn store_view(db_url: &str) -> BTreeMap<String, Value> {
         .collect()
 }
 
-fn by_id(features: &Value) -> BTreeMap<String, Value> {
+pub(crate) fn by_id(features: &Value) -> BTreeMap<String, Value> {
     features
         .as_array()
         .unwrap()
@@ -85,7 +85,11 @@ fn by_id(features: &Value) -> BTreeMap<String, Value> {
 }
 
 /// Equal maps, reporting the first asset that differs.
-fn assert_same(got: &BTreeMap<String, Value>, truth: &BTreeMap<String, Value>, what: &str) {
+pub(crate) fn assert_same(
+    got: &BTreeMap<String, Value>,
+    truth: &BTreeMap<String, Value>,
+    what: &str,
+) {
     for (id, expected) in truth {
         assert_eq!(got.get(id), Some(expected), "{what}: asset {id}");
     }

@@ -111,11 +111,25 @@ impl Backend for Postgres {
             let estimate = usize::try_from(estimate).unwrap_or(0);
             let estimate = estimate + estimate / 16;
             loader.reserve(estimate);
-            if pages >= 2 {
-                scan::postgres::load_halves(pool, tx, pages, loader, estimate).await
+            let backfill = if pages >= 2 {
+                scan::postgres::load_halves(pool, tx, pages, loader, estimate).await?
             } else {
-                scan::postgres::copy_into(tx, &scan::postgres::statement(None), loader).await
+                scan::postgres::load_whole(tx, loader).await?
+            };
+            if !backfill.is_empty() {
+                // Rows written before packed rows were, or by a statement
+                // that did not write one: packed now, in the background,
+                // so that the next start-up reads them packed.
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    let n = backfill.len();
+                    match scan::postgres::write_back(&pool, backfill).await {
+                        Ok(()) => tracing::info!(rows = n, "packed rows written back"),
+                        Err(e) => tracing::warn!(error = %e, "packed rows not written back"),
+                    }
+                });
             }
+            Ok(())
         })
     }
 }

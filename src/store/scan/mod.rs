@@ -4,6 +4,8 @@
 //! as borrowed bytes and packed straight into each public view, with no
 //! row object, no `String` per column and no channel per row between them.
 
+pub(in crate::store) mod binary;
+pub mod packed;
 pub mod postgres;
 pub mod sqlite;
 

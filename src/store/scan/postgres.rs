@@ -4,30 +4,47 @@
 //! decode into row objects, so reading a million assets costs what the
 //! database takes to send them.
 
-use super::{columns, ScanRow, FIRST_TEXT};
+use super::binary::Parser;
+use super::columns;
 use crate::domain::Status;
-use crate::index::{Loader, Times};
+use crate::index::Loader;
 use crate::store::kinds::Backend;
 use crate::store::{failed, StoreError};
-use chrono::{DateTime, Utc};
 use sqlx::{Pool, Postgres, Transaction};
 use uuid::Uuid;
 
-/// The COPY of every asset, or of those whose row is in `rows` (a
-/// condition on `a.ctid`). Archived ones are dropped as they are read:
-/// PostgreSQL would spend longer comparing every status.
+/// The COPY of every asset's packed row (`packed`), or of those whose row
+/// is in `rows` (a condition on `a.ctid`): one value a row, which is
+/// PostgreSQL's cheapest to send.
+pub fn packed_statement(rows: Option<&str>) -> String {
+    let rows = rows
+        .map(|r| format!(" where a.ctid {r}"))
+        .unwrap_or_default();
+    format!("copy (select a.scan_row from asset a{rows}) to stdout (format binary)")
+}
+
+/// The rows the packed scan could not read, found by the partial index on
+/// a missing `scan_row`, or by reading the table after a format change.
+fn unpacked_rows() -> String {
+    format!(
+        "a.scan_row is null or get_byte(a.scan_row, 0) <> {}",
+        super::packed::VERSION
+    )
+}
+
+/// The COPY of the assets meeting `filter` from their columns. Archived
+/// ones are dropped as they are read: PostgreSQL would spend longer
+/// comparing every status.
 ///
 /// Each value sent costs PostgreSQL a call to its send function, and it
 /// spends more time on those than on reading the table: a value that
 /// usually repeats another goes as NULL when it does, which costs nothing
 /// to send. A point's envelope is the point itself, and an asset never
 /// changed was updated when it was created (`row` puts them back).
-pub fn statement(rows: Option<&str>) -> String {
+pub fn statement(filter: Option<&str>) -> String {
     let geom = "case when a.visibility = 'exact' and GeometryType(a.geom) <> 'POINT' \
                 then ST_AsGeoJSON(a.geom, 20) end";
-    let rows = rows
-        .map(|r| format!(" where a.ctid {r}"))
-        .unwrap_or_default();
+    let filter = filter.map(|f| format!(" where {f}")).unwrap_or_default();
     let written = [
         ("asset_id", "a.asset_id"),
         ("tags", "a.tags::text"),
@@ -39,17 +56,23 @@ pub fn statement(rows: Option<&str>) -> String {
         ("updated_at", "nullif(a.updated_at, a.created_at)"),
     ];
     format!(
-        "copy (select {} from asset a{rows}) to stdout (format binary)",
+        "copy (select {} from asset a{filter}) to stdout (format binary)",
         columns(&written)
     )
 }
 
-/// Streams one COPY of the scan into the loader, parsing as it arrives.
+/// Packed rows to write back: those read from their columns.
+pub type Backfill = Vec<(Uuid, i64, Vec<u8>)>;
+
+/// Streams one COPY of the scan into the loader, parsing as it arrives,
+/// and says how many rows came without a packed row to read. With
+/// `backfill`, each row read is packed into it as well.
 pub async fn copy_into(
     tx: &mut Transaction<'static, Postgres>,
     statement: &str,
     loader: &mut Loader,
-) -> Result<(), StoreError> {
+    mut backfill: Option<&mut Backfill>,
+) -> Result<usize, StoreError> {
     let mut copy = tx
         .copy_out_raw(statement)
         .await
@@ -60,6 +83,9 @@ pub async fn copy_into(
         .map_err(failed("index scan"))?
     {
         parser.feed(&chunk, |row| {
+            if let Some(b) = backfill.as_deref_mut() {
+                b.push((row.id, row.version, super::packed::encode(&row)));
+            }
             // Before the view is built: the loader would drop it anyway.
             if row.kinds[2] != Status::Archived.as_str() {
                 loader.push(row.into_record()?);
@@ -67,7 +93,66 @@ pub async fn copy_into(
             Ok(())
         })?;
     }
-    parser.finish()
+    parser.finish()?;
+    Ok(parser.unpacked)
+}
+
+/// Reads every live asset in one COPY, packed where it can.
+pub async fn load_whole(
+    tx: &mut Transaction<'static, Postgres>,
+    loader: &mut Loader,
+) -> Result<Backfill, StoreError> {
+    let unpacked = copy_into(tx, &packed_statement(None), loader, None).await?;
+    read_unpacked(tx, unpacked, loader).await
+}
+
+/// Reads the rows the packed scan could not, from their columns, in the
+/// same snapshot, and packs them to be written back.
+async fn read_unpacked(
+    tx: &mut Transaction<'static, Postgres>,
+    unpacked: usize,
+    loader: &mut Loader,
+) -> Result<Backfill, StoreError> {
+    let mut backfill = Vec::new();
+    if unpacked > 0 {
+        tracing::info!(
+            rows = unpacked,
+            "reading rows without a packed copy from their columns"
+        );
+        copy_into(
+            tx,
+            &statement(Some(&unpacked_rows())),
+            loader,
+            Some(&mut backfill),
+        )
+        .await?;
+    }
+    Ok(backfill)
+}
+
+/// Writes packed rows back, where the row is still the version packed and
+/// still has none (or one of another format), so that the next start-up reads them packed. A batch at
+/// a time, each its own transaction: it only adds a copy.
+pub async fn write_back(pool: &Pool<Postgres>, rows: Backfill) -> Result<(), StoreError> {
+    for batch in rows.chunks(1_000) {
+        let (ids, rest): (Vec<Uuid>, Vec<(i64, Vec<u8>)>) =
+            batch.iter().map(|(i, v, r)| (*i, (*v, r.clone()))).unzip();
+        let (versions, packed): (Vec<i64>, Vec<Vec<u8>>) = rest.into_iter().unzip();
+        sqlx::query(
+            "update asset set scan_row = x.r \
+             from unnest($1::uuid[], $2::int8[], $3::bytea[]) as x(id, v, r) \
+             where asset.asset_id = x.id and asset.version = x.v \
+             and (asset.scan_row is null or get_byte(asset.scan_row, 0) <> $4)",
+        )
+        .bind(ids)
+        .bind(versions)
+        .bind(packed)
+        .bind(i32::from(super::packed::VERSION))
+        .execute(pool)
+        .await
+        .map_err(failed("write back packed rows"))?;
+    }
+    Ok(())
 }
 
 /// How each half is planned. A half is a TID range scan of its own pages,
@@ -90,7 +175,7 @@ pub async fn load_halves(
     pages: i64,
     loader: &mut Loader,
     estimate: usize,
-) -> Result<(), StoreError> {
+) -> Result<Backfill, StoreError> {
     for s in PLAN {
         sqlx::query(s)
             .execute(&mut **a)
@@ -116,258 +201,18 @@ pub async fn load_halves(
     let mid = pages / 2;
     let other = tokio::spawn(async move {
         let mut part = Loader::with_capacity(estimate / 2);
-        copy_into(
-            &mut b,
-            &statement(Some(&format!(">= '({mid},0)'"))),
-            &mut part,
-        )
-        .await?;
+        let rows = format!(">= '({mid},0)'");
+        let unpacked = copy_into(&mut b, &packed_statement(Some(&rows)), &mut part, None).await?;
         b.commit().await.map_err(failed("commit"))?;
-        Ok::<_, StoreError>(part)
+        Ok::<_, StoreError>((part, unpacked))
     });
-    let mine = copy_into(a, &statement(Some(&format!("< '({mid},0)'"))), loader).await;
+    let rows = format!("< '({mid},0)'");
+    let mine = copy_into(a, &packed_statement(Some(&rows)), loader, None).await;
     let theirs = other
         .await
         .map_err(|_| StoreError::Corrupt("the second half of the index scan panicked".into()))?;
-    mine?;
-    loader.absorb(theirs?);
-    Ok(())
-}
-
-/// How a COPY in binary format begins, both ways (`sql::copy` writes it).
-pub(in crate::store) const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
-/// Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01.
-pub(in crate::store) const PG_EPOCH_US: i64 = 946_684_800_000_000;
-
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("index scan: {what}"))
-}
-
-/// Parses COPY's binary stream as it arrives: `feed` each chunk, and every
-/// complete row in what has arrived so far goes to `each`.
-#[derive(Default)]
-pub struct Parser {
-    buf: Vec<u8>,
-    header_done: bool,
-    finished: bool,
-}
-
-impl Parser {
-    pub fn feed(
-        &mut self,
-        chunk: &[u8],
-        mut each: impl FnMut(ScanRow) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        self.buf.extend_from_slice(chunk);
-        let mut at = 0;
-        if !self.header_done {
-            match header_len(&self.buf)? {
-                Some(n) => {
-                    at = n;
-                    self.header_done = true;
-                }
-                None => return Ok(()),
-            }
-        }
-        while !self.finished {
-            let mut r = Reader {
-                buf: &self.buf[at..],
-                at: 0,
-            };
-            match r.tuple()? {
-                Tuple::Incomplete => break,
-                Tuple::End => self.finished = true,
-                Tuple::Row(row) => each(row)?,
-            }
-            at += r.at;
-        }
-        self.buf.drain(..at);
-        Ok(())
-    }
-
-    /// Whether the stream ended where COPY says it ends.
-    pub fn finish(&self) -> Result<(), StoreError> {
-        if self.finished {
-            Ok(())
-        } else {
-            Err(corrupt("the stream stopped before its end"))
-        }
-    }
-}
-
-fn header_len(buf: &[u8]) -> Result<Option<usize>, StoreError> {
-    if buf.len() < SIGNATURE.len() + 8 {
-        return Ok(None);
-    }
-    if &buf[..SIGNATURE.len()] != SIGNATURE {
-        return Err(corrupt("not a binary COPY stream"));
-    }
-    let ext = i32::from_be_bytes(buf[15..19].try_into().expect("4 bytes"));
-    let n = 19 + usize::try_from(ext).map_err(corrupt)?;
-    Ok((buf.len() >= n).then_some(n))
-}
-
-// One at a time, straight to the loader: never boxed or stored.
-#[allow(clippy::large_enum_variant)]
-enum Tuple<'a> {
-    Row(ScanRow<'a>),
-    End,
-    Incomplete,
-}
-
-/// Reads values from a buffer that may end mid-row: any read past the end
-/// gives `None`, and the row is tried again when more has arrived.
-struct Reader<'a> {
-    buf: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
-        let b = self.buf.get(self.at..self.at + n)?;
-        self.at += n;
-        Some(b)
-    }
-
-    fn i16(&mut self) -> Option<i16> {
-        Some(i16::from_be_bytes(self.bytes(2)?.try_into().ok()?))
-    }
-
-    fn i32(&mut self) -> Option<i32> {
-        Some(i32::from_be_bytes(self.bytes(4)?.try_into().ok()?))
-    }
-
-    /// One field: `Some(None)` for NULL.
-    fn field(&mut self) -> Option<Option<&'a [u8]>> {
-        let n = self.i32()?;
-        match usize::try_from(n) {
-            Ok(n) => Some(Some(self.bytes(n)?)),
-            Err(_) => Some(None),
-        }
-    }
-
-    fn tuple(&mut self) -> Result<Tuple<'a>, StoreError> {
-        let Some(count) = self.i16() else {
-            return Ok(Tuple::Incomplete);
-        };
-        if count == -1 {
-            return Ok(Tuple::End);
-        }
-        if count as usize != super::COLUMNS.len() {
-            return Err(corrupt(format!("{count} columns a row")));
-        }
-        let mut fields = [None; super::COLUMNS.len()];
-        for f in fields.iter_mut() {
-            let Some(v) = self.field() else {
-                return Ok(Tuple::Incomplete);
-            };
-            *f = v;
-        }
-        row(&fields).map(Tuple::Row)
-    }
-}
-
-fn row<'a>(f: &[Option<&'a [u8]>; super::COLUMNS.len()]) -> Result<ScanRow<'a>, StoreError> {
-    let id = Uuid::from_slice(f[0].unwrap_or_default()).map_err(corrupt)?;
-    let text = |i: usize| -> Result<Option<&'a str>, StoreError> {
-        f[i].map(std::str::from_utf8).transpose().map_err(corrupt)
-    };
-    let required = |i: usize| -> Result<&'a str, StoreError> {
-        text(i)?.ok_or_else(|| corrupt(format!("asset {id}: no {}", super::COLUMNS[i])))
-    };
-    let eight = |i: usize| -> Result<[u8; 8], StoreError> {
-        f[i].and_then(|b| b.try_into().ok())
-            .ok_or_else(|| corrupt(format!("asset {id}: {}", super::COLUMNS[i])))
-    };
-    let time = |i: usize| -> Result<Option<DateTime<Utc>>, StoreError> {
-        f[i].map(|_| {
-            let us = i64::from_be_bytes(eight(i)?);
-            DateTime::from_timestamp_micros(us.saturating_add(PG_EPOCH_US))
-                .ok_or_else(|| corrupt(format!("asset {id}: time {us}")))
-        })
-        .transpose()
-    };
-    // The envelope's corners come as NULL where they are the point's.
-    let mut coords = [0.0; 6];
-    for i in 0..6 {
-        coords[i] = match f[6 + i] {
-            None if i >= 2 => coords[i % 2],
-            _ => f64::from_be_bytes(eight(6 + i)?),
-        };
-    }
-    let mut texts = [None; 11];
-    for (i, t) in texts.iter_mut().enumerate() {
-        *t = text(FIRST_TEXT + i)?;
-    }
-    let t = FIRST_TEXT + 11;
-    let created_at = time(t + 2)?.unwrap_or_default();
-    Ok(ScanRow {
-        id,
-        version: i64::from_be_bytes(eight(1)?),
-        kinds: [required(2)?, required(3)?, required(4)?, required(5)?],
-        coords,
-        texts,
-        tags: text(t)?.unwrap_or("{}"),
-        times: Times {
-            verified_at: time(t + 1)?,
-            created_at,
-            // NULL where it is the creation time.
-            updated_at: time(t + 3)?.unwrap_or(created_at),
-        },
-        geom: text(t + 4)?,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A row's fields as COPY sends them: the id, the version, the kinds,
-    /// the point and whatever corners and times the test gives.
-    fn fields(corners: [Option<f64>; 4], updated_us: Option<i64>) -> Vec<Option<Vec<u8>>> {
-        let mut f: Vec<Option<Vec<u8>>> = vec![None; super::super::COLUMNS.len()];
-        f[0] = Some(Uuid::from_u128(7).as_bytes().to_vec());
-        f[1] = Some(3_i64.to_be_bytes().to_vec());
-        for (i, kind) in ["physical", "park", "published", "exact"]
-            .iter()
-            .enumerate()
-        {
-            f[2 + i] = Some(kind.as_bytes().to_vec());
-        }
-        f[6] = Some((-2.3_f64).to_be_bytes().to_vec());
-        f[7] = Some(53.4_f64.to_be_bytes().to_vec());
-        for (i, c) in corners.iter().enumerate() {
-            f[8 + i] = c.map(|c| c.to_be_bytes().to_vec());
-        }
-        f[FIRST_TEXT] = Some(b"Walton Park".to_vec());
-        let t = FIRST_TEXT + 11;
-        f[t + 2] = Some(1_000_000_i64.to_be_bytes().to_vec());
-        f[t + 3] = updated_us.map(|u| u.to_be_bytes().to_vec());
-        f
-    }
-
-    fn read(f: &[Option<Vec<u8>>]) -> ScanRow<'_> {
-        let mut borrowed = [None; super::super::COLUMNS.len()];
-        for (b, v) in borrowed.iter_mut().zip(f) {
-            *b = v.as_deref();
-        }
-        row(&borrowed).unwrap()
-    }
-
-    #[test]
-    fn corners_and_times_sent_as_null_are_the_point_and_the_creation() {
-        let sent = fields([None; 4], None);
-        let point = read(&sent);
-        assert_eq!(point.coords, [-2.3, 53.4, -2.3, 53.4, -2.3, 53.4]);
-        assert_eq!(point.times.updated_at, point.times.created_at);
-
-        // A polygon whose envelope shares a corner's longitude with its
-        // point: only that corner comes as NULL.
-        let sent = fields([None, Some(53.3), Some(-2.2), Some(53.5)], Some(5_000_000));
-        let polygon = read(&sent);
-        assert_eq!(polygon.coords, [-2.3, 53.4, -2.3, 53.3, -2.2, 53.5]);
-        let micros = |t: DateTime<Utc>| t.timestamp_micros() - PG_EPOCH_US;
-        assert_eq!(micros(polygon.times.created_at), 1_000_000);
-        assert_eq!(micros(polygon.times.updated_at), 5_000_000);
-    }
+    let (part, unpacked) = theirs?;
+    let unpacked = mine? + unpacked;
+    loader.absorb(part);
+    read_unpacked(a, unpacked, loader).await
 }

@@ -7,7 +7,7 @@
 use super::cells::{asset_cells, asset_columns, check_order, Cell};
 use super::Statements;
 use crate::domain::Asset;
-use crate::store::scan::postgres::{PG_EPOCH_US, SIGNATURE};
+use crate::store::scan::binary::{PG_EPOCH_US, SIGNATURE};
 use crate::store::{failed, Change, StoreError};
 use chrono::{DateTime, Utc};
 use geo::{Geometry, Polygon};
@@ -33,7 +33,7 @@ pub async fn write_changes(
     }
     let columns = asset_columns().join(", ");
     if !creates.is_empty() {
-        let statement = format!("copy asset ({columns}) from stdin (format binary)");
+        let statement = format!("copy asset ({columns}, scan_row) from stdin (format binary)");
         copy(conn, &statement, &creates, |out, c| {
             asset_row(out, &c.asset, None)
         })
@@ -75,8 +75,9 @@ async fn update_staged(
     .execute(&mut *conn)
     .await
     .map_err(failed("stage"))?;
-    let statement =
-        format!("copy asset_stage ({columns}, expected_version) from stdin (format binary)");
+    let statement = format!(
+        "copy asset_stage ({columns}, expected_version, scan_row) from stdin (format binary)"
+    );
     copy(conn, &statement, updates, |out, c| {
         asset_row(out, &c.asset, c.expected_version)
     })
@@ -84,6 +85,7 @@ async fn update_staged(
     let assignments: Vec<String> = asset_columns()
         .iter()
         .skip(1)
+        .chain(&["scan_row"])
         .map(|c| format!("{c} = s.{c}"))
         .collect();
     // The rows it matched, and one it did not (a version no longer
@@ -155,10 +157,12 @@ fn asset_row(out: &mut Vec<u8>, asset: &Asset, expected_version: Option<i64>) {
         }
         None => last,
     };
-    out.extend_from_slice(&(n as i16).to_be_bytes());
+    // The columns, then the row packed as the start-up scan reads it.
+    out.extend_from_slice(&(n as i16 + 1).to_be_bytes());
     for (_, cell) in &cells[..n] {
         write_cell(out, cell);
     }
+    field(out, &crate::store::scan::packed::of_asset(asset));
 }
 
 /// A change-log row; deferred, its payload is left to the asset row
@@ -210,7 +214,7 @@ fn write_cell(out: &mut Vec<u8>, cell: &Cell) {
 /// Microseconds since the Unix epoch, rounded as PostgreSQL rounds a
 /// time sent as text (to the nearest, a tie to even): the same value
 /// whether a write went by COPY or by the JSON statements.
-fn micros(t: &DateTime<Utc>) -> i64 {
+pub(in crate::store) fn micros(t: &DateTime<Utc>) -> i64 {
     let floor = t.timestamp_micros();
     match t.timestamp_subsec_nanos() % 1000 {
         501.. => floor + 1,

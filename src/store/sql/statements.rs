@@ -217,12 +217,14 @@ pub struct Statements {
     pub marked: String,
     /// Gives marked rows their payloads, as JSON rows `{seq, payload}`.
     pub fill_marked: String,
+    /// Whether asset rows carry `scan_row` (PostgreSQL's).
+    pub scan_row: bool,
 }
 
 impl Statements {
     pub fn new(d: Dialect) -> Statements {
-        let names: Vec<&str> = columns().map(|(n, _, _)| n).collect();
-        let from_row: Vec<String> = columns()
+        let mut names: Vec<&str> = columns().map(|(n, _, _)| n).collect();
+        let mut from_row: Vec<String> = columns()
             .map(|(name, kind, _)| d.value_in(kind, &format!("x.{name}")))
             .collect();
         let select: Vec<String> = columns()
@@ -230,6 +232,14 @@ impl Statements {
             .collect();
         let select = select.join(", ");
         let mut row_columns: Vec<(&str, &str)> = columns().map(|(n, _, t)| (n, t)).collect();
+        // PostgreSQL keeps each row packed for its start-up scan too
+        // (`store::scan::packed`), written with the columns.
+        let scan_row = matches!(d, Dialect::Postgres);
+        if scan_row {
+            names.push("scan_row");
+            from_row.push("x.scan_row".into());
+            row_columns.push(("scan_row", "bytea"));
+        }
         let rows = d.json_rows(&row_columns);
         row_columns.push(("expected_version", "int8"));
         let rows_with_expected = d.json_rows(&row_columns);
@@ -314,6 +324,7 @@ impl Statements {
                 d.falsehood(),
                 d.json_rows(&[("seq", "int8"), ("payload", super::history::PAYLOAD_TYPE)])
             ),
+            scan_row,
         }
     }
 }

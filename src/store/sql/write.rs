@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 /// An asset as a JSON row keyed by column name, for the batch statements:
 /// the same columns and values as the bulk paths bind (`asset_cells`).
-fn asset_row(asset: &Asset, expected_version: Option<i64>) -> serde_json::Value {
+fn asset_row(asset: &Asset, expected_version: Option<i64>, scan_row: bool) -> serde_json::Value {
     let mut cells = asset_cells(asset);
     if let Some(v) = expected_version {
         let last = cells.len() - 1;
@@ -29,7 +29,18 @@ fn asset_row(asset: &Asset, expected_version: Option<i64>) -> serde_json::Value 
         };
         (column.to_string(), value)
     });
-    serde_json::Value::Object(row.collect())
+    let mut row: serde_json::Map<String, serde_json::Value> = row.collect();
+    if scan_row {
+        // bytea's hex form, which PostgreSQL reads from the JSON text.
+        let packed = crate::store::scan::packed::of_asset(asset);
+        let mut hex = String::with_capacity(2 + packed.len() * 2);
+        hex.push_str("\\x");
+        for b in packed {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        row.insert("scan_row".into(), hex.into());
+    }
+    serde_json::Value::Object(row)
 }
 
 /// Rows per statement: large enough that an import makes few round
@@ -64,8 +75,10 @@ where
     let (creates, updates): (Vec<&Change>, Vec<&Change>) =
         changes.iter().partition(|c| c.expected_version.is_none());
     for chunk in creates.chunks(BATCH) {
-        let rows: Vec<serde_json::Value> =
-            chunk.iter().map(|c| asset_row(&c.asset, None)).collect();
+        let rows: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|c| asset_row(&c.asset, None, sql.scan_row))
+            .collect();
         sqlx::query(&sql.insert)
             .bind(serde_json::Value::from(rows).to_string())
             .execute(&mut **tx)
@@ -75,7 +88,7 @@ where
     for chunk in updates.chunks(BATCH) {
         let rows: Vec<serde_json::Value> = chunk
             .iter()
-            .map(|c| asset_row(&c.asset, c.expected_version))
+            .map(|c| asset_row(&c.asset, c.expected_version, sql.scan_row))
             .collect();
         let written: Vec<(String,)> = sqlx::query_as(&sql.update)
             .bind(serde_json::Value::from(rows).to_string())
