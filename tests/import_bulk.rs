@@ -13,7 +13,10 @@ use common::data::{mapping, open, options};
 use common::Backend;
 use serde_json::json;
 
-on_both_stores!(bulk_writes_read_back_and_stay_whole);
+on_both_stores!(
+    bulk_writes_read_back_and_stay_whole,
+    an_import_again_matches_its_records_in_every_chunk
+);
 
 /// Enough rows for the bulk path (PostgreSQL's starts at 100 changes),
 /// with awkward text and a polygon among the points.
@@ -115,4 +118,63 @@ async fn bulk_writes_read_back_and_stay_whole(backend: Backend) {
     assert_eq!(store.changes_since(0, 1000).await.unwrap().len(), 2 * n + 1);
     let other = store.get(planned[8].asset.id).await.unwrap().unwrap();
     assert!(other.draft.name.starts_with("Club"), "{}", other.draft.name);
+}
+
+/// The planner looks up what a data set wrote before a chunk of records at
+/// a time (2,000), not all of it at once: records in every chunk, the last
+/// one part full, still find their assets, and a record with no id of its
+/// own still matches by the hash of its content.
+async fn an_import_again_matches_its_records_in_every_chunk(backend: Backend) {
+    let (store, _url, _dir) = open(backend).await;
+    let n = 4_500;
+    let (first, _) = import_file(store.as_ref(), &file(n, "Group")).await;
+    assert_eq!(first.created, n);
+    let mut again: serde_json::Value = serde_json::from_str(&file(n, "Group")).unwrap();
+    let features = again["features"].as_array_mut().unwrap();
+    for i in [5, 2_100, 4_499] {
+        features[i]["properties"]["title"] = json!(format!("Renamed {i}"));
+    }
+    let (report, changes) = import_file(store.as_ref(), &again.to_string()).await;
+    assert_eq!(
+        (report.created, report.updated, report.unchanged),
+        (0, 3, n - 3)
+    );
+    let names: Vec<&str> = changes
+        .iter()
+        .map(|c| c.asset.draft.name.as_str())
+        .collect();
+    assert_eq!(names, ["Renamed 5", "Renamed 2100", "Renamed 4499"]);
+
+    // Without an id field every record is known by its content's hash.
+    let hashed = |text: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        for f in v["features"].as_array_mut().unwrap() {
+            f["properties"].as_object_mut().unwrap().remove("ref");
+        }
+        v.to_string()
+    };
+    let m = mapping(json!({
+        "capital": "social", "category": "group",
+        "map": {"name": "title", "description": "about"}
+    }));
+    let run = |text: String| {
+        let store = store.clone();
+        let m = m.clone();
+        async move {
+            import::run(
+                store.as_ref(),
+                &Vocabulary::default(),
+                &m,
+                import::geojson::read(&text, "f").unwrap(),
+                &options("hashed"),
+            )
+            .await
+            .unwrap()
+            .0
+        }
+    };
+    let text = hashed(&file(n, "Group"));
+    assert_eq!(run(text.clone()).await.created, n);
+    let twice = run(text).await;
+    assert_eq!((twice.created, twice.unchanged), (0, n));
 }

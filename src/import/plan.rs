@@ -71,7 +71,6 @@ pub(super) async fn plan_into(
         alone,
         prefix: dataset_prefix(&options.dataset),
         existing: HashMap::new(),
-        loaded: HashSet::new(),
         report: Report::default(),
         changes: Vec::new(),
         seen: HashSet::new(),
@@ -85,13 +84,22 @@ pub(super) async fn plan_into(
             break;
         }
         let chunk = chunk.into_iter().collect::<Result<Vec<Record>, _>>()?;
+        let sources: Vec<Option<(String, bool)>> = chunk
+            .iter()
+            .map(|r| {
+                r.geometry
+                    .as_ref()
+                    .ok()
+                    .map(|g| source_of(&planner.prefix, mapping, r, g))
+            })
+            .collect();
         let by_id = if planner.alone {
             HashMap::new()
         } else {
-            planner.look_up(store, &chunk).await?;
+            planner.look_up(store, &sources).await?;
             carried(store, &chunk).await?
         };
-        planner.plan(vocabulary, mapping, chunk, &by_id, options);
+        planner.plan(vocabulary, mapping, chunk, sources, &by_id, options);
         if let Some(sink) = &sink {
             let changes = std::mem::take(&mut planner.changes);
             if !changes.is_empty() && sink.batches.send(Batch::Changes(changes)).await.is_err() {
@@ -124,9 +132,10 @@ pub(super) struct Planner {
     /// write until it ends: nothing stored can match a record.
     alone: bool,
     prefix: String,
-    /// Stored assets by source, of every source prefix looked up so far.
+    /// The stored assets the chunk being planned may update, by source.
+    /// Only a chunk's: a national data set's every asset held at once took
+    /// 2.9 GB to import a million again.
     existing: HashMap<String, Asset>,
-    loaded: HashSet<String>,
     pub(super) report: Report,
     changes: Vec<Change>,
     seen: HashSet<String>,
@@ -134,25 +143,27 @@ pub(super) struct Planner {
 }
 
 impl Planner {
-    /// Loads the stored assets of any source prefix these records name
-    /// that is not loaded yet (the data set's own the first time).
-    async fn look_up(&mut self, store: &dyn Store, records: &[Record]) -> Result<(), ImportError> {
+    /// Loads the stored assets that have the sources of a chunk's records,
+    /// in place of the last chunk's.
+    async fn look_up(
+        &mut self,
+        store: &dyn Store,
+        sources: &[Option<(String, bool)>],
+    ) -> Result<(), ImportError> {
         // A source with control characters is never looked up (PostgreSQL
         // would refuse the query): its row is rejected when it is checked.
-        let prefixes: HashSet<String> = records
+        let sources: Vec<String> = sources
             .iter()
-            .filter_map(|r| r.source.as_ref().map(|s| source_prefix(s)))
-            .filter(|p| crate::domain::check_text("source", p, false).is_ok())
-            .chain(std::iter::once(self.prefix.clone()))
-            .filter(|p| !self.loaded.contains(p))
+            .flatten()
+            .map(|(s, _)| s)
+            .filter(|s| crate::domain::check_text("source", s, false).is_ok())
+            .cloned()
             .collect();
-        for p in prefixes {
-            for a in store.assets_by_source_prefix(&p).await? {
-                if let Some(s) = a.draft.source.clone() {
-                    self.existing.insert(s, a);
-                }
+        self.existing.clear();
+        for a in store.assets_by_sources(&sources).await? {
+            if let Some(s) = a.draft.source.clone() {
+                self.existing.insert(s, a);
             }
-            self.loaded.insert(p);
         }
         Ok(())
     }
@@ -162,11 +173,11 @@ impl Planner {
         vocabulary: &Vocabulary,
         mapping: &Mapping,
         records: Vec<Record>,
+        sources: Vec<Option<(String, bool)>>,
         by_id: &HashMap<Uuid, Asset>,
         options: &Options,
     ) {
         let Planner {
-            prefix,
             existing,
             report,
             changes,
@@ -176,7 +187,7 @@ impl Planner {
         } = self;
         let now = *now;
         report.read += records.len();
-        for record in records {
+        for (record, source) in records.into_iter().zip(sources) {
             // A reason may quote the value at fault, which may be huge.
             let reject = |field: &str, reason: String| Reject {
                 place: record.place.clone(),
@@ -195,17 +206,8 @@ impl Planner {
                 }
             };
             let by_asset = record.asset_id.and_then(|id| by_id.get(&id));
-            let (source, named) = match (&record.source, mapping.row_id(&record.props)) {
-                (Some(s), _) => (s.clone(), true),
-                (None, Some(id)) => (format!("{prefix}{id}"), true),
-                (None, None) => match record.props.get("source").and_then(Value::as_str) {
-                    Some(s) if record.asset_id.is_some() => (s.to_string(), true),
-                    _ => (
-                        format!("{prefix}h{:016x}", row_hash(&record.props, &geometry)),
-                        false,
-                    ),
-                },
-            };
+            // Made from the same geometry, before it was checked.
+            let (source, named) = source.expect("a record with a geometry has a source");
             if !seen.insert(source.clone()) {
                 report.rejected.push(reject(
                     "id",
@@ -268,11 +270,24 @@ impl Planner {
     }
 }
 
-/// `osm:node/1` -> `osm:`; `import:libraries:7` -> `import:libraries:`.
-fn source_prefix(source: &str) -> String {
-    match source.rfind(':') {
-        Some(i) => source[..=i].to_string(),
-        None => source.to_string(),
+/// Where a record came from, and whether it says so itself (its own
+/// source or id) rather than by a hash of its content.
+fn source_of(
+    prefix: &str,
+    mapping: &Mapping,
+    record: &Record,
+    geometry: &Geometry<f64>,
+) -> (String, bool) {
+    match (&record.source, mapping.row_id(&record.props)) {
+        (Some(s), _) => (s.clone(), true),
+        (None, Some(id)) => (format!("{prefix}{id}"), true),
+        (None, None) => match record.props.get("source").and_then(Value::as_str) {
+            Some(s) if record.asset_id.is_some() => (s.to_string(), true),
+            _ => (
+                format!("{prefix}h{:016x}", row_hash(&record.props, geometry)),
+                false,
+            ),
+        },
     }
 }
 

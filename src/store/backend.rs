@@ -277,6 +277,18 @@ where
         sql::convert_all(rows)
     }
 
+    async fn assets_by_sources(&self, sources: &[String]) -> Result<Vec<Asset>> {
+        if sources.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<AssetRow> = sqlx::query_as(&self.sql.by_sources)
+            .bind(serde_json::to_string(sources).expect("strings serialise"))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failed("by_sources"))?;
+        sql::convert_all(rows)
+    }
+
     async fn upsert_areas(&self, areas: &[Area]) -> Result<()> {
         self.load_reference(
             "upsert_areas",

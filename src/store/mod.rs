@@ -203,6 +203,10 @@ pub trait Store: Send + Sync + 'static {
     /// before from the same data set.
     async fn assets_by_source_prefix(&self, prefix: &str) -> Result<Vec<Asset>>;
 
+    /// Assets whose `source` is one of `sources`: what an importer wrote
+    /// before for the records it is reading now.
+    async fn assets_by_sources(&self, sources: &[String]) -> Result<Vec<Asset>>;
+
     /// Inserts areas, or replaces name, level and boundary of those whose
     /// code exists (population is kept), in one statement.
     async fn upsert_areas(&self, areas: &[Area]) -> Result<()>;

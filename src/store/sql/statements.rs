@@ -114,6 +114,19 @@ impl Dialect {
         }
     }
 
+    /// `source` is one of the strings in a JSON array bound at `param`.
+    /// PostgreSQL's as `= any(array)`, which takes the index on `source`
+    /// whatever the statistics say; `in (select ...)` was planned as a scan
+    /// of the whole table right after a large import, before `analyze`.
+    fn source_in_json_list(self, param: &str) -> String {
+        match self {
+            Dialect::Postgres => {
+                format!("source = any(array(select jsonb_array_elements_text({param}::jsonb)))")
+            }
+            Dialect::Sqlite => format!("source in (select value from json_each({param}))"),
+        }
+    }
+
     /// Bulk writes take their rows as one JSON array bound at `$1`: one
     /// statement, so all rows land or none, and one round trip.
     fn json_rows(self, columns: &[(&str, &str)]) -> String {
@@ -204,6 +217,7 @@ pub struct Statements {
     pub text_search: String,
     pub all: String,
     pub by_source_prefix: String,
+    pub by_sources: String,
     pub upsert_areas: String,
     pub set_population: String,
     pub areas: String,
@@ -302,6 +316,7 @@ impl Statements {
             by_source_prefix: format!(
                 "select {select} from asset where substr(source, 1, $2) = $1 order by source"
             ),
+            by_sources: format!("select {select} from asset where {}", d.source_in_json_list("$1")),
             upsert_areas: d.upsert_areas(),
             set_population: d.set_population(),
             areas: format!(
