@@ -53,6 +53,20 @@ function showPlace(config) {
   });
 }
 
+// "Back to the whole area" only while the whole area is not in view: there
+// it would do nothing.
+function followWholeArea(map, config) {
+  if (!config.bounds) return;
+  const [sw, ne] = config.bounds;
+  const update = () => {
+    const view = map.getBounds();
+    const whole = view.contains(sw) && view.contains(ne) && $("area-page").hidden;
+    $("whole-area").parentElement.hidden = whole;
+  };
+  map.on("moveend", update);
+  update();
+}
+
 // MapLibre's own words (its buttons' labels), from the catalogue.
 function mapLocale() {
   return {
@@ -136,6 +150,7 @@ async function main() {
   buildAreaControls(config.levels || []);
   buildGapControls();
   const map = makeMap(config, await baseStyle(config.basemap_style), view);
+  followWholeArea(map, config);
   map.on("load", async () => {
     // Before the layers' own: placing an asset takes the click.
     map.on("click", placeByClick);

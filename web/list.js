@@ -218,7 +218,7 @@ export function renderList(shown) {
     const button = document.createElement("button");
     button.type = "button";
     button.id = "list-more-button";
-    button.textContent = t("list_more", { n: Math.min(more, LIST_LIMIT), rest: more });
+    button.textContent = more > LIST_LIMIT ? t("list_more", { n: LIST_LIMIT, rest: more }) : t("list_more_rest", { n: more });
     button.addEventListener("click", async () => {
       const first = listShown;
       if (!state.complete && state.features.length < first + LIST_LIMIT) {

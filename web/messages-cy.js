@@ -14,7 +14,7 @@ export const cy = {
   in_view: "{n} yn y golwg",
   in_view_partial: "Yn dangos {shown} o {n} yn y golwg: chwyddwch i mewn i weld y cyfan",
   list_heading: "Beth sydd yn y golwg",
-  list_more: "Dangos {n} arall (o {rest} arall yn y golwg)",
+  list_more: "Dangos {n} arall (o {rest} arall yn y golwg)", list_more_rest: "Dangos y gweddill ({n})",
   list_empty: "Dim byd yn y golwg. Chwyddwch allan, neu trowch gyfalaf yn ôl ymlaen.",
   near_heading: "Yn agos i fan hyn",
   near_label: "Cod post",

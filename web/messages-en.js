@@ -15,6 +15,7 @@ export const en = {
   in_view_partial: "Showing {shown} of {n} in view: zoom in to see all",
   list_heading: "What is in view",
   list_more: "Show {n} more (of {rest} more in view)",
+  list_more_rest: "Show the rest ({n})",
   list_empty: "Nothing in view. Zoom out, or turn a capital back on.",
   near_heading: "Near here",
   near_label: "Postcode",

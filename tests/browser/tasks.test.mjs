@@ -81,6 +81,7 @@ test("a forum finds its ward by name and prints its inventory", async () => {
     await page.click("#whole-area");
     await settled(page);
     assert.equal(await page.isHidden("#area-page"), true);
+    assert.equal(await page.isVisible("#whole-area"), false, "no way back to where we already are");
     assert.doesNotMatch(page.url(), /area=/);
     const bbox = (await page.evaluate(() => document.body.dataset.bbox)).split(",").map(Number);
     const whole = (await api("/api/config")).bounds;
@@ -244,8 +245,14 @@ test("the keyboard: panel before map, clusters one group, Escape closes details"
   assert.equal(await page.$$eval(".cluster[tabindex='0']", (els) => els.length), 1);
   // Every asset in view can be reached through the list, a page at a time.
   const inView = Number(await page.getAttribute("#count", "data-count"));
-  while (await page.$("#list-more-button")) await page.click("#list-more-button");
+  let last = "";
+  while (await page.$("#list-more-button")) {
+    last = await page.textContent("#list-more-button");
+    await page.click("#list-more-button");
+  }
   assert.equal(await page.$$eval("#list li", (els) => els.length), inView);
+  // The last page says what is left, not "N more (of N more)".
+  assert.equal(last, `Show the rest (${((inView - 1) % 100) + 1})`);
   await page.focus("#list li:first-child button");
   await page.keyboard.press("Enter");
   await page.waitForSelector("#details:not([hidden])");
