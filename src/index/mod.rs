@@ -20,7 +20,7 @@ pub use entry::{CategoryId, Entry};
 pub use filter::Filter;
 pub use loader::Loader;
 pub use row::{view_of, PublicRow, Times};
-pub use view::{Field, PublicAsset};
+pub use view::{draft_texts, Field, PublicAsset};
 
 use crate::domain::{haversine_m, BBox, Capital, LonLat, Placement, Status, Visibility};
 use entry::AtSlot;

@@ -4,7 +4,7 @@
 
 use super::Times;
 use crate::domain::public_person;
-use crate::domain::{Asset, Capital, Placement, Status, Visibility};
+use crate::domain::{Asset, AssetDraft, Capital, Placement, Status, Visibility};
 use chrono::{DateTime, Utc};
 use geo::Geometry;
 use serde_json::{Map, Value};
@@ -99,6 +99,23 @@ impl Texts {
     }
 }
 
+/// A draft's text fields in `Field::ALL` order.
+pub fn draft_texts(d: &AssetDraft) -> [Option<&str>; 11] {
+    [
+        Some(d.name.as_str()),
+        d.description.as_deref(),
+        d.address.as_deref(),
+        d.postcode.as_deref(),
+        d.website.as_deref(),
+        d.email.as_deref(),
+        d.phone.as_deref(),
+        d.opening_hours.as_deref(),
+        d.accessibility.as_deref(),
+        d.source.as_deref(),
+        d.verified_by.as_deref(),
+    ]
+}
+
 /// Everything else a public record carries besides its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meta<'a> {
@@ -155,20 +172,8 @@ impl PublicAsset {
     pub fn of(asset: &Asset, placement: Placement) -> PublicAsset {
         let d = &asset.draft;
         let mut texts = Texts::default();
-        for (f, v) in [
-            (Field::Name, Some(&d.name)),
-            (Field::Description, d.description.as_ref()),
-            (Field::Address, d.address.as_ref()),
-            (Field::Postcode, d.postcode.as_ref()),
-            (Field::Website, d.website.as_ref()),
-            (Field::Email, d.email.as_ref()),
-            (Field::Phone, d.phone.as_ref()),
-            (Field::OpeningHours, d.opening_hours.as_ref()),
-            (Field::Accessibility, d.accessibility.as_ref()),
-            (Field::Source, d.source.as_ref()),
-            (Field::VerifiedBy, d.verified_by.as_ref()),
-        ] {
-            texts.set(f, v.cloned());
+        for (f, v) in Field::ALL.into_iter().zip(draft_texts(d)) {
+            texts.set(f, v.map(str::to_string));
         }
         texts.tags = d.tags.clone();
         let meta = Meta {

@@ -88,19 +88,6 @@ pub fn of_asset(asset: &Asset) -> Vec<u8> {
     let geom = exact_shape.then(|| crate::domain::geometry_json(&d.geometry).to_string());
     let rounded =
         |t: &DateTime<Utc>| DateTime::from_timestamp_micros(crate::store::sql::copy::micros(t));
-    let texts = [
-        Some(d.name.as_str()),
-        d.description.as_deref(),
-        d.address.as_deref(),
-        d.postcode.as_deref(),
-        d.website.as_deref(),
-        d.email.as_deref(),
-        d.phone.as_deref(),
-        d.opening_hours.as_deref(),
-        d.accessibility.as_deref(),
-        d.source.as_deref(),
-        d.verified_by.as_deref(),
-    ];
     encode(&ScanRow {
         id: asset.id,
         version: asset.version,
@@ -113,7 +100,7 @@ pub fn of_asset(asset: &Asset) -> Vec<u8> {
         coords: [
             p.point[0], p.point[1], p.min[0], p.min[1], p.max[0], p.max[1],
         ],
-        texts,
+        texts: crate::index::draft_texts(d),
         tags: &tags,
         times: Times {
             created_at: rounded(&asset.created_at).expect("a time in range"),

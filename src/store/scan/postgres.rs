@@ -134,10 +134,14 @@ async fn read_unpacked(
 /// still has none (or one of another format), so that the next start-up reads them packed. A batch at
 /// a time, each its own transaction: it only adds a copy.
 pub async fn write_back(pool: &Pool<Postgres>, rows: Backfill) -> Result<(), StoreError> {
-    for batch in rows.chunks(1_000) {
-        let (ids, rest): (Vec<Uuid>, Vec<(i64, Vec<u8>)>) =
-            batch.iter().map(|(i, v, r)| (*i, (*v, r.clone()))).unzip();
-        let (versions, packed): (Vec<i64>, Vec<Vec<u8>>) = rest.into_iter().unzip();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let (mut ids, mut versions, mut packed) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, version, row) in rows.by_ref().take(1_000) {
+            ids.push(id);
+            versions.push(version);
+            packed.push(row);
+        }
         sqlx::query(
             "update asset set scan_row = x.r \
              from unnest($1::uuid[], $2::int8[], $3::bytea[]) as x(id, v, r) \
